@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PersonalizedLearning.Web.Domain;
+
+namespace PersonalizedLearning.Web.Data.Seeding;
+
+/// <summary>A demo account: the role it shows, its email (user name) and a short description.</summary>
+public sealed record DemoLogin(string Role, string Email, string Description);
+
+/// <summary>
+/// The synthetic Cedar Valley School District: two schools, 595 students, 30 teachers (25 of them advisors), families,
+/// two frameworks, eight weeks of evidence and check-ins, and plans in every state. Deterministic (fixed seed, fixed
+/// lists); only the dates follow "today" in the district's time zone. Every account's password is <see cref="Password"/>.
+/// Besides the six <see cref="Logins"/>, <see cref="DualRoleEmail"/> (Marcus Reed) is a high-school teacher who is also
+/// the guardian of a middle-school student, for trying a user with two roles.
+/// </summary>
+public static class DemoDistrict
+{
+    public const string Password = "CedarValley-Demo-2026";
+
+    /// <summary>Marcus Reed: a high-school history teacher (not an advisor) and the parent of Jordan Reed, grade 6.</summary>
+    public const string DualRoleEmail = "marcus.reed@cedarvalley.example";
+
+    private const long SeedLockKey = 20261;
+
+    /// <summary>One demo account per role.</summary>
+    public static IReadOnlyList<DemoLogin> Logins { get; } =
+    [
+        new(Roles.Student, DemoText.StudentEmail, "Maya Ortiz, grade 7"),
+        new(Roles.Teacher, DemoText.TeacherEmail, "Daniel Kim, middle-school math teacher"),
+        new(Roles.Advisor, DemoText.AdvisorEmail, "Rosa Alvarez, Maya's advisor and science teacher"),
+        new(Roles.Guardian, DemoText.GuardianEmail, "Elena Ortiz, mother of Maya and Mateo (Spanish)"),
+        new(Roles.Principal, DemoText.PrincipalEmail, "Dr. James Whitfield, middle-school principal"),
+        new(Roles.DistrictAdmin, DemoText.AdminEmail, "Priya Natarajan, district administrator"),
+    ];
+
+    /// <summary>
+    /// Seeds the synthetic Cedar Valley School District unless a district already exists (idempotent). Returns true if it seeded.
+    /// </summary>
+    public static Task<bool> SeedAsync(AppDbContext db, TimeProvider clock, ILogger logger, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(logger);
+        // The context may retry on transient failures; the whole seed is one retriable unit in one transaction.
+        var strategy = db.Database.CreateExecutionStrategy();
+        return strategy.ExecuteAsync(token => SeedOnceAsync(db, clock, logger, token), ct);
+    }
+
+    private static async Task<bool> SeedOnceAsync(AppDbContext db, TimeProvider clock, ILogger logger, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var started = Stopwatch.GetTimestamp();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Two nodes starting together must not both seed: the second waits here, then sees the district.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", ct);
+        if (await db.Districts.AnyAsync(ct))
+        {
+            DemoLog.Skipped(logger);
+            return false;
+        }
+
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(DemoBuilder.TimeZoneId, out var found) ? found : TimeZoneInfo.Utc;
+        // Hashing is slow by design: hash once and share the hash (every demo account has the same password).
+        var hash = new PasswordHasher<AppUser>().HashPassword(new AppUser { DisplayName = "demo" }, Password);
+        var demo = new DemoBuilder(clock.GetUtcNow(), zone, hash);
+        DemoLog.Generated(logger, Elapsed(started));
+
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            db.Add(demo.District);
+            await db.SaveChangesAsync(ct);
+            demo.BindDistrict();
+
+            db.AddRange(demo.Schools);
+            db.Add(demo.Year);
+            db.AddRange(demo.CalendarEntries);
+            db.AddRange(demo.Frameworks);
+            db.AddRange(demo.ParentStandards);
+            var roleIds = await EnsureRolesAsync(db, ct);
+            await db.SaveChangesAsync(ct);
+            demo.BindOrganization();
+
+            db.AddRange(demo.Users);
+            db.AddRange(demo.UserRoles.Select(r => new IdentityUserRole<string> { UserId = r.User.Id, RoleId = roleIds[r.Role] }));
+            db.AddRange(demo.ChildStandards);
+            db.AddRange(demo.Advisories);
+            db.AddRange(demo.Sections);
+            await db.SaveChangesAsync(ct);
+            demo.BindPeople();
+
+            db.AddRange(demo.Students);
+            db.AddRange(demo.Plans);
+            await db.SaveChangesAsync(ct);
+            demo.BindStudents();
+
+            db.AddRange(demo.Profiles);
+            await db.SaveChangesAsync(ct);
+            DemoLog.Saved(logger, Elapsed(started));
+
+            var evidence = await DemoCopy.EvidenceAsync(db, demo.Evidence, ct);
+            var rollups = await DemoCopy.RollupsAsync(db, demo.Rollups, ct);
+            var checkIns = await DemoCopy.CheckInsAsync(db, demo.CheckIns, ct);
+            await tx.CommitAsync(ct);
+
+            DemoLog.Seeded(logger, demo.District.Id, demo.Students.Count, demo.StaffCount, demo.GuardianCount,
+                demo.Sections.Count, demo.Advisories.Count, demo.ParentStandards.Count + demo.ChildStandards.Count,
+                demo.Plans.Count, evidence, rollups, checkIns, Elapsed(started));
+            return true;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The ids of the six roles, adding the ones that do not exist yet.</summary>
+    private static async Task<Dictionary<string, string>> EnsureRolesAsync(AppDbContext db, CancellationToken ct)
+    {
+        var existing = await db.Roles.AsNoTracking()
+            .Where(r => r.NormalizedName != null)
+            .ToDictionaryAsync(r => r.NormalizedName!, r => r.Id, ct);
+        var ids = new Dictionary<string, string>();
+        foreach (var role in Roles.All)
+        {
+            var normalized = role.ToUpperInvariant();
+            if (!existing.TryGetValue(normalized, out var id))
+            {
+                id = DemoBuilder.StableGuid("role:" + role);
+                db.Add(new IdentityRole { Id = id, Name = role, NormalizedName = normalized, ConcurrencyStamp = id });
+            }
+            ids[role] = id;
+        }
+        return ids;
+    }
+
+    private static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+}
+
+internal static partial class DemoLog
+{
+    [LoggerMessage(LogLevel.Information, "A district exists; the demo district is not seeded")]
+    public static partial void Skipped(ILogger logger);
+
+    [LoggerMessage(LogLevel.Information, "Demo district generated in memory in {ElapsedMs} ms")]
+    public static partial void Generated(ILogger logger, long elapsedMs);
+
+    [LoggerMessage(LogLevel.Information, "Demo district rows saved through EF in {ElapsedMs} ms")]
+    public static partial void Saved(ILogger logger, long elapsedMs);
+
+    [LoggerMessage(LogLevel.Information,
+        "Seeded the demo district {DistrictId}: {Students} students, {Staff} staff, {Guardians} guardians, {Sections} sections, "
+        + "{Advisories} advisories, {Standards} standards, {Plans} plans, {Evidence} evidence, {Rollups} rollups, "
+        + "{CheckIns} check-ins in {ElapsedMs} ms")]
+    public static partial void Seeded(ILogger logger, int districtId, int students, int staff, int guardians, int sections,
+        int advisories, int standards, int plans, long evidence, long rollups, long checkIns, long elapsedMs);
+}

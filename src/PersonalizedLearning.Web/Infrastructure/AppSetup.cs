@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.DataProtection;
+using MudBlazor.Services;
+using PersonalizedLearning.Web.Components;
+using PersonalizedLearning.Web.Components.Account;
+using PersonalizedLearning.Web.Data;
+using PersonalizedLearning.Web.Data.Seeding;
+using PersonalizedLearning.Web.Features.Homes;
+using PersonalizedLearning.Web.Features.Students;
+using Serilog;
+
+namespace PersonalizedLearning.Web.Infrastructure;
+
+public static class AppSetup
+{
+    public static WebApplicationBuilder AddAppServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DistrictClock>();
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService<AuditFlusher>();
+        services.AddSingleton<ChangeFeed>();
+        services.AddHostedService<ChangeFeedListener>();
+        services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("PersonalizedLearning");
+
+        services.AddScoped<HomeService>();
+        services.AddScoped<StudentRecordService>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddAppUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    /// <summary>
+    /// "migrate" applies migrations (and with "--seed" the demo district) and exits: the explicit step outside
+    /// Development. Returns true when a command ran.
+    /// </summary>
+    public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
+    {
+        if (args.FirstOrDefault() != "migrate")
+        {
+            return false;
+        }
+        await MigrateAndSeedAsync(app, seed: args.Contains("--seed"));
+        return true;
+    }
+
+    /// <summary>In Development the app migrates at start; it seeds the demo district only when Seed:Demo is true.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Database:MigrateOnStart"))
+        {
+            await MigrateAndSeedAsync(app, app.Configuration.GetValue<bool>("Seed:Demo"));
+        }
+    }
+
+    private static async Task MigrateAndSeedAsync(WebApplication app, bool seed)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Database");
+        await DatabaseSetup.MigrateAsync(app.Configuration, logger);
+        if (seed)
+        {
+            await using var db = DatabaseSetup.OwnerContext(app.Configuration);
+            await DemoDistrict.SeedAsync(db, app.Services.GetRequiredService<TimeProvider>(), logger);
+        }
+    }
+
+    public static WebApplication UseAppPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseSerilogRequestLogging();
+        app.UseRequestLocalization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health");
+        app.MapLanguageSwitch();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

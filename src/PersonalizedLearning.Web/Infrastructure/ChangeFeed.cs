@@ -1,0 +1,186 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using PersonalizedLearning.Web.Data;
+
+namespace PersonalizedLearning.Web.Infrastructure;
+
+/// <summary>What changed about a student; <see cref="What"/> is a short tag such as "plan" or "evidence".</summary>
+public readonly record struct StudentChanged(int StudentId, string What);
+
+/// <summary>
+/// The change feed. A writing transaction calls <see cref="NotifyAsync"/>; PostgreSQL delivers the NOTIFY only on
+/// commit, to every node. Each node's <see cref="ChangeFeedListener"/> LISTENs once and fans out here to the open
+/// components that subscribed for that student. A missed event heals on the next one or on reload, and after a
+/// lost listener connection every subscriber is told to re-query.
+/// </summary>
+public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
+{
+    public const string Channel = "student_changed";
+    /// <summary>Sent to every subscriber when events may have been missed (listener reconnected).</summary>
+    public const string Resync = "resync";
+
+    private readonly Lock gate = new();
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<int, List<Subscription>> byStudent = [];
+
+    /// <summary>Emits "student changed" inside the caller's transaction; delivered only if it commits.</summary>
+    public static Task NotifyAsync(AppDbContext db, IEnumerable<int> studentIds, string what, CancellationToken ct = default)
+    {
+        var payloads = studentIds.Distinct().Select(id => $"{id}:{what}").ToArray();
+        return payloads.Length == 0
+            ? Task.CompletedTask
+            : db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, p) FROM unnest({payloads}) AS p", ct);
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> for changes to any of the students, until disposed.</summary>
+    public IDisposable Subscribe(IEnumerable<int> studentIds, Func<StudentChanged, Task> onChange)
+    {
+        var subscription = new Subscription(this, [.. studentIds.Distinct()], onChange);
+        lock (gate)
+        {
+            foreach (var id in subscription.StudentIds)
+            {
+                if (!byStudent.TryGetValue(id, out var list))
+                {
+                    byStudent[id] = list = [];
+                }
+                list.Add(subscription);
+            }
+        }
+        return subscription;
+    }
+
+    /// <summary>Completes once this node's listener has subscribed to the database channel.</summary>
+    public Task Listening => listening.Task;
+
+    internal void MarkListening() => listening.TrySetResult();
+
+    /// <summary>How many students have at least one open subscription (for leak checks and metrics).</summary>
+    public int WatchedStudentCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return byStudent.Count;
+            }
+        }
+    }
+
+    internal void Publish(StudentChanged change)
+    {
+        Subscription[] targets;
+        lock (gate)
+        {
+            targets = change.What == Resync
+                ? [.. byStudent.Values.SelectMany(l => l).Distinct()]
+                : byStudent.TryGetValue(change.StudentId, out var list) ? [.. list] : [];
+        }
+        foreach (var target in targets)
+        {
+            _ = DeliverAsync(target, change);
+        }
+    }
+
+    internal void Publish(string payload)
+    {
+        var colon = payload.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && int.TryParse(payload.AsSpan(0, colon), out var id))
+        {
+            Publish(new StudentChanged(id, payload[(colon + 1)..]));
+        }
+    }
+
+    private async Task DeliverAsync(Subscription target, StudentChanged change)
+    {
+        try
+        {
+            await target.OnChange(change);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "A change-feed subscriber failed for student {StudentId}", change.StudentId);
+        }
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (gate)
+        {
+            foreach (var id in subscription.StudentIds)
+            {
+                if (byStudent.TryGetValue(id, out var list) && list.Remove(subscription) && list.Count == 0)
+                {
+                    byStudent.Remove(id);
+                }
+            }
+        }
+    }
+
+    private sealed class Subscription(ChangeFeed feed, int[] studentIds, Func<StudentChanged, Task> onChange) : IDisposable
+    {
+        public int[] StudentIds { get; } = studentIds;
+        public Func<StudentChanged, Task> OnChange { get; } = onChange;
+
+        public void Dispose() => feed.Remove(this);
+    }
+}
+
+/// <summary>One LISTEN connection per node; reconnects with back-off and tells subscribers to resync after a gap.</summary>
+public sealed class ChangeFeedListener(ChangeFeed feed, IConfiguration config, ILogger<ChangeFeedListener> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseSetup.AppConnectionString(config))
+        {
+            KeepAlive = 15,
+            Pooling = false,
+        };
+        var delay = TimeSpan.FromMilliseconds(250);
+        var first = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(builder.ConnectionString);
+                await connection.OpenAsync(stoppingToken);
+                connection.Notification += (_, e) => feed.Publish(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {ChangeFeed.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                logger.LogInformation("Change feed listening");
+                feed.MarkListening();
+                if (!first)
+                {
+                    feed.Publish(new StudentChanged(0, ChangeFeed.Resync));
+                }
+                first = false;
+                delay = TimeSpan.FromMilliseconds(250);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Change feed connection lost; reconnecting in {Delay}", delay);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
+                first = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using PersonalizedLearning.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddAppLogging();
+builder.AddAppDatabase();
+builder.AddAppAuthentication();
+builder.AddAppLocalization();
+builder.AddAppServices();
+builder.AddAppUi();
+
+var app = builder.Build();
+
+if (await app.RunCommandAsync(args))
+{
+    return;
+}
+
+await app.PrepareDatabaseAsync();
+app.UseAppPipeline();
+await app.RunAsync();
