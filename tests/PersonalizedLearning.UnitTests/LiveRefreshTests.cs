@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,32 @@ public class LiveRefreshTests : BunitContext
         feed.Publish("9:evidence");
 
         Assert.Equal([new StudentChanged(8, "evidence")], seen);
+    }
+
+    [Fact]
+    public async Task A_change_is_handled_in_the_language_of_the_page_not_of_the_listener()
+    {
+        var handledIn = new TaskCompletionSource<string>();
+        var original = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es");
+        try
+        {
+            Render<LiveRefresh>(p => p
+                .Add(c => c.StudentIds, [5])
+                .Add(c => c.OnChanged, (StudentChanged _) => handledIn.TrySetResult(CultureInfo.CurrentUICulture.Name)));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = original;
+        }
+
+        await Task.Run(() =>
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+            feed.Publish("5:plan");
+        });
+
+        Assert.Equal("es", await handledIn.Task.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
