@@ -29,6 +29,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<LearningPlan> Plans => Set<LearningPlan>();
     public DbSet<PlanGoal> PlanGoals => Set<PlanGoal>();
     public DbSet<PlanMilestone> PlanMilestones => Set<PlanMilestone>();
+    public DbSet<PlanRevision> PlanRevisions => Set<PlanRevision>();
+    public DbSet<PlanSignOff> PlanSignOffs => Set<PlanSignOff>();
+    public DbSet<PlanComment> PlanComments => Set<PlanComment>();
+    public DbSet<PlanTemplate> PlanTemplates => Set<PlanTemplate>();
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -5,6 +5,7 @@ using PersonalizedLearning.Web.Components.Account;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Data.Seeding;
 using PersonalizedLearning.Web.Features.Homes;
+using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
 
@@ -25,6 +26,8 @@ public static class AppSetup
 
         services.AddScoped<HomeService>();
         services.AddScoped<StudentRecordService>();
+        services.AddScoped<PlanService>();
+        services.AddScoped<PlanEditing>();
         return builder;
     }
 

@@ -1027,6 +1027,59 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("mastery_rollups", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanComment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("AuthorRole")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author_role");
+
+                    b.Property<string>("AuthorUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author_user_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("body");
+
+                    b.Property<int?>("GoalId")
+                        .HasColumnType("integer")
+                        .HasColumnName("goal_id");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_comments");
+
+                    b.HasIndex("AuthorUserId")
+                        .HasDatabaseName("ix_plan_comments_author_user_id");
+
+                    b.HasIndex("GoalId")
+                        .HasDatabaseName("ix_plan_comments_goal_id");
+
+                    b.HasIndex("PlanId", "At")
+                        .HasDatabaseName("ix_plan_comments_plan_id_at");
+
+                    b.ToTable("plan_comments", (string)null);
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanGoal", b =>
                 {
                     b.Property<int>("Id")
@@ -1115,6 +1168,166 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasDatabaseName("ix_plan_milestones_plan_id");
 
                     b.ToTable("plan_milestones", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("changes");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("snapshot");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_revisions");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_plan_revisions_user_id");
+
+                    b.HasIndex("PlanId", "At")
+                        .HasDatabaseName("ix_plan_revisions_plan_id_at");
+
+                    b.ToTable("plan_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanSignOff", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_sign_offs");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_plan_sign_offs_user_id");
+
+                    b.HasIndex("PlanId", "At")
+                        .HasDatabaseName("ix_plan_sign_offs_plan_id_at");
+
+                    b.ToTable("plan_sign_offs", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Aspirations")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("aspirations");
+
+                    b.Property<int>("DistrictId")
+                        .HasColumnType("integer")
+                        .HasColumnName("district_id");
+
+                    b.Property<string>("Goals")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("goals");
+
+                    b.Property<int>("HighestGrade")
+                        .HasColumnType("integer")
+                        .HasColumnName("highest_grade");
+
+                    b.Property<int>("LowestGrade")
+                        .HasColumnType("integer")
+                        .HasColumnName("lowest_grade");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int?>("SchoolId")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_templates");
+
+                    b.HasIndex("DistrictId")
+                        .HasDatabaseName("ix_plan_templates_district_id");
+
+                    b.HasIndex("SchoolId")
+                        .HasDatabaseName("ix_plan_templates_school_id");
+
+                    b.ToTable("plan_templates", (string)null);
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.School", b =>
@@ -1782,6 +1995,29 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasConstraintName("fk_mastery_rollups_students_student_id");
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanComment", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_comments_users_author_user_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.PlanGoal", null)
+                        .WithMany()
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_plan_comments_plan_goals_goal_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.LearningPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_comments_learning_plans_plan_id");
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanGoal", b =>
                 {
                     b.HasOne("PersonalizedLearning.Web.Domain.LearningPlan", null)
@@ -1800,6 +2036,55 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_plan_milestones_learning_plans_plan_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanRevision", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.LearningPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_revisions_learning_plans_plan_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_revisions_users_user_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanSignOff", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.LearningPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_sign_offs_learning_plans_plan_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_sign_offs_users_user_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanTemplate", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_templates_districts_district_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.School", null)
+                        .WithMany()
+                        .HasForeignKey("SchoolId")
+                        .HasConstraintName("fk_plan_templates_schools_school_id");
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.School", b =>

@@ -98,6 +98,7 @@ public static class DemoDistrict
             demo.BindStudents();
 
             db.AddRange(demo.Profiles);
+            db.AddRange(PlanTemplates(demo.District.Id));
             await db.SaveChangesAsync(ct);
             DemoLog.Saved(logger, Elapsed(started));
 
@@ -117,6 +118,31 @@ public static class DemoDistrict
             db.ChangeTracker.Clear();
         }
     }
+
+    /// <summary>District plan templates for new plans: one per grade band.</summary>
+    private static IEnumerable<PlanTemplate> PlanTemplates(int districtId) =>
+    [
+        new()
+        {
+            DistrictId = districtId, Name = "Middle school plan (grades 6–8)", LowestGrade = 6, HighestGrade = 8,
+            Aspirations = "What I want to explore this year, and what I might want to do after school:",
+            Goals =
+            [
+                new("A math skill I want to master", "Math opens doors in every career.", "Practice with my teacher's playlists and check in weekly.", 10),
+                new("A personal quality I want to grow", "Being organized and persistent helps me in every class.", "Set a weekly routine and review it in advisory.", 8),
+            ],
+        },
+        new()
+        {
+            DistrictId = districtId, Name = "High school plan (grades 9–12)", LowestGrade = 9, HighestGrade = 12,
+            Aspirations = "My college and career goals, and how this year moves me toward them:",
+            Goals =
+            [
+                new("A skill my postsecondary path needs", "It brings me closer to the college or career I want.", "Project work with a mentor or an internship.", 12),
+                new("A communication goal", "Clear writing and speaking matter wherever I go.", "Draft, get feedback in advisory, revise.", 8),
+            ],
+        },
+    ];
 
     /// <summary>The ids of the six roles, adding the ones that do not exist yet.</summary>
     private static async Task<Dictionary<string, string>> EnsureRolesAsync(AppDbContext db, CancellationToken ct)
