@@ -6,6 +6,7 @@ using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Data.Seeding;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Plans;
+using PersonalizedLearning.Web.Features.Profiles;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
 
@@ -28,6 +29,7 @@ public static class AppSetup
         services.AddScoped<StudentRecordService>();
         services.AddScoped<PlanService>();
         services.AddScoped<PlanEditing>();
+        services.AddScoped<ProfileService>();
         return builder;
     }
 

@@ -126,12 +126,7 @@ internal static class DemoText
     ];
 
     /// <summary>The interest and career clusters of DOMAIN.md.</summary>
-    public static readonly string[] InterestClusters =
-    [
-        "Agriculture", "Architecture", "Arts", "Business management", "Education", "Government", "Health science",
-        "Hospitality and tourism", "Information technology", "Law and public safety", "Manufacturing", "Marketing",
-        "Science and technology", "Transportation",
-    ];
+    public static readonly string[] InterestClusters = [.. Domain.InterestClusters.All];
 
     /// <summary>Two aspirations per interest cluster, in the order of <see cref="InterestClusters"/>.</summary>
     public static readonly string[][] Aspirations =
