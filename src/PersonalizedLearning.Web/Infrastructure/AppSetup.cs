@@ -29,6 +29,7 @@ public static class AppSetup
         services.AddScoped<StudentRecordService>();
         services.AddScoped<PlanService>();
         services.AddScoped<PlanEditing>();
+        services.AddScoped<PlanTemplateService>();
         services.AddScoped<ProfileService>();
         return builder;
     }
