@@ -109,3 +109,58 @@ public class PlanJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFix
             "SELECT id FROM students WHERE user_id = (SELECT id FROM users WHERE normalized_email = upper(@p0))",
             AppFixture.DemoEmail(Roles.Student))).Single();
 }
+
+public class ProfileJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task The_student_edits_their_profile_and_the_guardian_reads_it_in_spanish_without_support_notes()
+    {
+        var student = await fixture.NewPageAsync(phone: true);
+        await student.SignInAsync(AppFixture.DemoEmail(Roles.Student), DemoDistrict.Password);
+        await student.GotoAsync("/student/profile");
+        await student.WaitForInteractiveAsync();
+        await RoleJourneyTests.AssertNoSeriousAxeViolationsAsync(student);
+        await student.GetByLabel("My strengths").FillAsync("Sketching and explaining ideas to friends");
+        await student.GetByRole(AriaRole.Button, new() { Name = "Save my profile" }).ClickAsync();
+        await Expect(student.GetByText("Profile saved.")).ToBeVisibleAsync();
+        await Expect(student.GetByText("Support and accommodations")).Not.ToBeVisibleAsync();
+        await student.ScreenshotAsync("Profile-student-phone");
+
+        var mayaId = (await fixture.QueryAsync<int>("SELECT id FROM students WHERE user_id = (SELECT id FROM users WHERE normalized_email = upper(@p0))",
+            AppFixture.DemoEmail(Roles.Student))).Single();
+        var guardian = await fixture.NewPageAsync();
+        await guardian.SignInAsync(AppFixture.DemoEmail(Roles.Guardian), DemoDistrict.Password);
+        await guardian.GotoAsync($"/students/{mayaId}/profile");
+        await guardian.WaitForInteractiveAsync();
+        await Expect(guardian.GetByRole(AriaRole.Heading, new() { Name = "Mis fortalezas" })).ToBeVisibleAsync();
+        await Expect(guardian.GetByText("Sketching and explaining ideas to friends")).ToBeVisibleAsync();
+        await Expect(guardian.GetByText("Apoyos y adaptaciones")).Not.ToBeVisibleAsync();
+
+        var advisor = await fixture.NewPageAsync();
+        await advisor.SignInAsync(AppFixture.DemoEmail(Roles.Advisor), DemoDistrict.Password);
+        await advisor.GotoAsync($"/students/{mayaId}/profile");
+        await advisor.WaitForInteractiveAsync();
+        await Expect(advisor.GetByText("Support and accommodations")).ToBeVisibleAsync();
+        await advisor.ScreenshotAsync("Profile-advisor-desktop");
+    }
+
+    [Fact]
+    public async Task The_district_admin_manages_plan_templates()
+    {
+        var admin = await fixture.NewPageAsync();
+        await admin.SignInAsync(AppFixture.DemoEmail(Roles.DistrictAdmin), DemoDistrict.Password);
+        await admin.GotoAsync("/plan-templates");
+        await admin.WaitForInteractiveAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "New template" }).ClickAsync();
+        await admin.GetByLabel("Template name").FillAsync("Grade 9 launch plan");
+        await admin.GetByLabel("From grade").FillAsync("9");
+        await admin.GetByLabel("To grade").FillAsync("6");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save template" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Alert)).ToContainTextAsync("Grades go from 0");
+        await RoleJourneyTests.AssertNoSeriousAxeViolationsAsync(admin);
+        await admin.GetByLabel("To grade").FillAsync("9");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save template" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Cell, new() { Name = "Grade 9 launch plan", Exact = true })).ToBeVisibleAsync();
+        await admin.ScreenshotAsync("Templates-admin-desktop");
+    }
+}
