@@ -186,6 +186,10 @@ T = {
  "Cluster.Marketing": ("Marketing", "Mercadotecnia"),
  "Cluster.Science and technology": ("Science and technology", "Ciencia y tecnología"),
  "Cluster.Transportation": ("Transportation", "Transporte"),
+ "Level.Beginning": ("Beginning", "Inicial"),
+ "Level.Developing": ("Developing", "En desarrollo"),
+ "Level.Proficient": ("Proficient", "Competente"),
+ "Level.Advanced": ("Advanced", "Avanzado"),
  # --- Plans ---
  "OpenMyPlan": ("Open my plan", "Abrir mi plan"),
  "OpenPlan": ("Open plan", "Abrir el plan"),

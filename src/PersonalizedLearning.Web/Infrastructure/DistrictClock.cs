@@ -12,12 +12,24 @@ public sealed class DistrictClock(TimeProvider clock, IDbContextFactory<AppDbCon
 {
     public TimeProvider Time => clock;
 
+    private ZoneCache? cachedZone;
+
+    /// <summary>The district's time zone (re-read at most once a minute).</summary>
     public async Task<TimeZoneInfo> TimeZoneAsync(CancellationToken ct = default)
     {
+        var now = clock.GetUtcNow();
+        if (cachedZone is { } cached && now - cached.ReadAt < TimeSpan.FromMinutes(1))
+        {
+            return cached.Zone;
+        }
         await using var db = await dbf.CreateDbContextAsync(ct);
         var id = await db.Districts.AsNoTracking().OrderBy(d => d.Id).Select(d => d.TimeZoneId).FirstOrDefaultAsync(ct);
-        return id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+        var zone = id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found) ? found : TimeZoneInfo.Utc;
+        cachedZone = new ZoneCache(zone, now);
+        return zone;
     }
+
+    private sealed record ZoneCache(TimeZoneInfo Zone, DateTimeOffset ReadAt);
 
     public async Task<DateOnly> TodayAsync(CancellationToken ct = default) =>
         Today(await TimeZoneAsync(ct));

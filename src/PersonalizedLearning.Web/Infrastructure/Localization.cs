@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
 using PersonalizedLearning.Web.Domain;
 
 namespace PersonalizedLearning.Web.Infrastructure;
@@ -53,6 +54,20 @@ public static class Localization
             }
             return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
         });
+
+    /// <summary>
+    /// A mastery level's name in the reader's language: the default scale's names are translated; names a district
+    /// chose itself are shown as written.
+    /// </summary>
+    public static string LevelName(this IStringLocalizer text, string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "—";
+        }
+        var translated = text[$"Level.{name}"];
+        return translated.ResourceNotFound ? name : translated.Value;
+    }
 
     public static string LanguageName(string code) =>
         CultureInfo.GetCultureInfo(code).NativeName is var n ? char.ToUpper(n[0], CultureInfo.GetCultureInfo(code)) + n[1..].Split(' ')[0] : code;

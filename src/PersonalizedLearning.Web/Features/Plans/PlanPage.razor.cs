@@ -22,6 +22,7 @@ public sealed partial class PlanPage : IDisposable
     private PlanContent original = PlanContent.Empty;
     private uint version;
     private DateOnly today;
+    private TimeZoneInfo zone = TimeZoneInfo.Utc;
     private bool loaded;
     private SaveState state = SaveState.Idle;
     private DateTimeOffset? savedAt;
@@ -73,7 +74,8 @@ public sealed partial class PlanPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        today = await Clock.TodayAsync();
+        zone = await Clock.TimeZoneAsync();
+        today = Clock.Today(zone);
         var id = StudentId ?? await Plans.MyStudentIdAsync();
         if (id is null)
         {
@@ -205,7 +207,7 @@ public sealed partial class PlanPage : IDisposable
                 version = saved.Version;
                 form = PlanForm.From(next);
                 problems = [];
-                savedAt = DateTimeOffset.Now;
+                savedAt = Clock.Time.GetUtcNow();
                 state = PlanRules.Changes(saved.Content, next).Count > 0 ? SaveState.Pending : SaveState.Saved;
                 if (state == SaveState.Pending)
                 {
@@ -220,7 +222,7 @@ public sealed partial class PlanPage : IDisposable
                 conflict = c;
                 keepMine = c.Conflicts.ToDictionary(x => x.Field, _ => true);
                 state = SaveState.Failed;
-                saveError = L["ConflictSummary", c.ChangedBy ?? L["SomeoneElse"], c.ChangedAt.ToLocalTime().ToString("t", CultureInfo.CurrentCulture)];
+                saveError = L["ConflictSummary", c.ChangedBy ?? L["SomeoneElse"], Time(c.ChangedAt)];
                 break;
             case SaveOutcome.Invalid invalid:
                 problems = invalid.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => L[g.First().MessageKey, g.First().Arguments].Value);
@@ -329,7 +331,10 @@ public sealed partial class PlanPage : IDisposable
 
     private string Date(DateOnly? day) => day?.ToString("d", CultureInfo.CurrentCulture) ?? "—";
 
-    private string When(DateTimeOffset at) => at.ToLocalTime().ToString("g", CultureInfo.CurrentCulture);
+    /// <summary>A moment in the district's time zone, formatted for the reader's culture.</summary>
+    private string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).ToString("g", CultureInfo.CurrentCulture);
+
+    private string Time(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).ToString("t", CultureInfo.CurrentCulture);
 
     private PlanText Texts => new(L, Plan?.Content ?? PlanContent.Empty, Plan?.StandardOptions ?? []);
 

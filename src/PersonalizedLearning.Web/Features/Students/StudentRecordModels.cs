@@ -6,7 +6,7 @@ public sealed record GoalSummary(string Title, DateOnly TargetDate, GoalStatus S
 
 public sealed record FrameworkProgress(string Framework, int Standards, int WithEvidence, int Mastered);
 
-public sealed record RecentEvidence(DateTimeOffset ObservedAt, string StandardCode, string Statement, decimal Score, string? Level, string? LevelColor);
+public sealed record RecentEvidence(DateOnly ObservedOn, string StandardCode, string Statement, decimal Score, string? Level, string? LevelColor);
 
 public sealed record StudentRecord(
     int StudentId, string Name, string School, int GradeLevel, string? Advisor,

@@ -58,9 +58,10 @@ public sealed class StudentRecordService(
             .ToListAsync(ct);
 
         await audit.ViewedAsync(me, studentId, "student-record");
+        var zone = await clock.TimeZoneAsync(ct);
         return new StudentRecord(
             student.Id, student.Name, student.School, student.GradeLevel, student.Advisor,
             student.Plan?.Status, student.Plan?.Goals ?? [], mastery,
-            [.. recent.Select(r => new RecentEvidence(r.ObservedAt, r.Code, r.Statement, r.Score, r.Level?.Name, r.Level?.Color))]);
+            [.. recent.Select(r => new RecentEvidence(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.ObservedAt, zone).DateTime), r.Code, r.Statement, r.Score, r.Level?.Name, r.Level?.Color))]);
     }
 }
