@@ -20,6 +20,8 @@ public sealed class BrowserFixture : AppFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        // Generous waits: these assert what a user eventually sees, not how fast (speed is measured in bench/).
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -50,7 +52,7 @@ public sealed class BrowserFixture : AppFixture
             ViewportSize = phone ? new ViewportSize { Width = 360, Height = 780 } : new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-US",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 }

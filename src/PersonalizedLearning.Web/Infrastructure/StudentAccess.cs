@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Domain;
 
@@ -31,4 +32,8 @@ public static class StudentAccess
                 || (isGuardian && s.GuardianLinks.Any(g => g.GuardianUserId == id && !g.CustodyRestricted))
                 || (isPrincipal && db.Users.Any(u => u.Id == id && u.Active && u.SchoolId == s.SchoolId)))));
     }
+
+    /// <summary>The student record of a signed-in student (for "my plan", "my profile"); null for everyone else.</summary>
+    public static Task<int?> OwnStudentIdAsync(this AppDbContext db, Viewer me, CancellationToken ct = default) =>
+        db.Students.Where(s => s.UserId == me.UserId && s.Active).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
 }

@@ -17,7 +17,7 @@ public sealed class ProfileService(
     {
         var me = await currentUser.GetAsync();
         await using var db = await dbf.CreateDbContextAsync(ct);
-        return await db.Students.Where(s => s.UserId == me.UserId && s.Active).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
+        return await db.OwnStudentIdAsync(me, ct);
     }
 
     public async Task<ProfileView?> GetAsync(int studentId, CancellationToken ct = default)
