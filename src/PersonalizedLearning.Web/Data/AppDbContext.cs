@@ -30,6 +30,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<PlanGoal> PlanGoals => Set<PlanGoal>();
     public DbSet<PlanMilestone> PlanMilestones => Set<PlanMilestone>();
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<EarlyWarningFlag> Flags => Set<EarlyWarningFlag>();
+    public DbSet<Intervention> Interventions => Set<Intervention>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
