@@ -4,6 +4,7 @@ using PersonalizedLearning.Web.Components;
 using PersonalizedLearning.Web.Components.Account;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Data.Seeding;
+using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
@@ -25,6 +26,10 @@ public static class AppSetup
 
         services.AddScoped<HomeService>();
         services.AddScoped<StudentRecordService>();
+        services.AddScoped<CheckInService>();
+        services.AddScoped<FlagService>();
+        services.AddScoped<InterventionService>();
+        services.AddHostedService<FlagSweep>();
         return builder;
     }
 
