@@ -8,6 +8,7 @@ internal sealed class EarlyWarningFlagConfiguration : IEntityTypeConfiguration<E
 {
     public void Configure(EntityTypeBuilder<EarlyWarningFlag> b)
     {
+        b.ToTable("early_warning_flags");
         b.Property(f => f.Rule).HasConversion<string>().HasMaxLength(30);
         b.Property(f => f.Episode).HasMaxLength(200);
         b.Property(f => f.ResolutionNote).HasMaxLength(2000);

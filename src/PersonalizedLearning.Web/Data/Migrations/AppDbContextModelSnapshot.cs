@@ -702,10 +702,10 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasColumnName("student_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_flags");
+                        .HasName("pk_early_warning_flags");
 
                     b.HasIndex("ResolvedByUserId")
-                        .HasDatabaseName("ix_flags_resolved_by_user_id");
+                        .HasDatabaseName("ix_early_warning_flags_resolved_by_user_id");
 
                     b.HasIndex("StudentId")
                         .HasDatabaseName("ix_early_warning_flags_open")
@@ -713,9 +713,9 @@ namespace PersonalizedLearning.Web.Data.Migrations
 
                     b.HasIndex("StudentId", "Rule", "Episode")
                         .IsUnique()
-                        .HasDatabaseName("ix_flags_student_id_rule_episode");
+                        .HasDatabaseName("ix_early_warning_flags_student_id_rule_episode");
 
-                    b.ToTable("flags", (string)null);
+                    b.ToTable("early_warning_flags", (string)null);
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.Enrollment", b =>
@@ -1829,14 +1829,14 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("ResolvedByUserId")
-                        .HasConstraintName("fk_flags_users_resolved_by_user_id");
+                        .HasConstraintName("fk_early_warning_flags_users_resolved_by_user_id");
 
                     b.HasOne("PersonalizedLearning.Web.Domain.Student", null)
                         .WithMany()
                         .HasForeignKey("StudentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_flags_students_student_id");
+                        .HasConstraintName("fk_early_warning_flags_students_student_id");
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.Enrollment", b =>

@@ -34,7 +34,7 @@ namespace PersonalizedLearning.Web.Data.Migrations
                 nullable: true);
 
             migrationBuilder.CreateTable(
-                name: "flags",
+                name: "early_warning_flags",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
@@ -50,15 +50,15 @@ namespace PersonalizedLearning.Web.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_flags", x => x.id);
+                    table.PrimaryKey("pk_early_warning_flags", x => x.id);
                     table.ForeignKey(
-                        name: "fk_flags_students_student_id",
+                        name: "fk_early_warning_flags_students_student_id",
                         column: x => x.student_id,
                         principalTable: "students",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
-                        name: "fk_flags_users_resolved_by_user_id",
+                        name: "fk_early_warning_flags_users_resolved_by_user_id",
                         column: x => x.resolved_by_user_id,
                         principalTable: "users",
                         principalColumn: "id");
@@ -100,18 +100,18 @@ namespace PersonalizedLearning.Web.Data.Migrations
 
             migrationBuilder.CreateIndex(
                 name: "ix_early_warning_flags_open",
-                table: "flags",
+                table: "early_warning_flags",
                 column: "student_id",
                 filter: "resolved_at IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_flags_resolved_by_user_id",
-                table: "flags",
+                name: "ix_early_warning_flags_resolved_by_user_id",
+                table: "early_warning_flags",
                 column: "resolved_by_user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_flags_student_id_rule_episode",
-                table: "flags",
+                name: "ix_early_warning_flags_student_id_rule_episode",
+                table: "early_warning_flags",
                 columns: new[] { "student_id", "rule", "episode" },
                 unique: true);
 
@@ -136,7 +136,7 @@ namespace PersonalizedLearning.Web.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "flags");
+                name: "early_warning_flags");
 
             migrationBuilder.DropTable(
                 name: "interventions");
