@@ -120,6 +120,15 @@ public class EarlyWarningRulesTests
         Assert.Null(EarlyWarningRules.HelpUnanswered(Facts([Present(D(11, 23), needsHelp: true, answered: true)]), Today, Calendar, Settings));
         Assert.Null(EarlyWarningRules.HelpUnanswered(Facts([Present(D(11, 23), needsHelp: true)], interventions: [D(11, 24)]), Today, Calendar, Settings));
         Assert.NotNull(EarlyWarningRules.HelpUnanswered(Facts([Present(D(11, 23), needsHelp: true)], interventions: [D(11, 20)]), Today, Calendar, Settings));
+        Assert.Null(EarlyWarningRules.HelpUnanswered(Facts([Present(D(11, 23), needsHelp: true), Present(D(11, 24), answered: true)]), Today, Calendar, Settings));
+    }
+
+    [Fact]
+    public void A_request_older_than_ten_school_days_is_history_not_an_alarm()
+    {
+        // Wed 11 Nov is 11 school days before 1 Dec (the break does not count); Thu 12 Nov is 10.
+        Assert.Null(EarlyWarningRules.HelpUnanswered(Facts([Present(D(11, 11), needsHelp: true)]), Today, Calendar, Settings));
+        Assert.NotNull(EarlyWarningRules.HelpUnanswered(Facts([Present(D(11, 12), needsHelp: true)]), Today, Calendar, Settings));
     }
 
     // --- Mastery falling on 2+ standards ---

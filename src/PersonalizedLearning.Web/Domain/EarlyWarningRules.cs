@@ -72,15 +72,19 @@ public static class EarlyWarningRules
             : null;
     }
 
+    /// <summary>Only help requests from this many school days back count; older ones are history, not an alarm.</summary>
+    public const int HelpLookbackSchoolDays = 10;
+
     /// <summary>
-    /// A "needs help" that nobody answered — no advisor note on that check-in and no intervention on or after its
-    /// day — for N school days.
+    /// A recent "needs help" that nobody answered — no advisor note on that check-in or a later one, and no
+    /// intervention on or after its day — for N school days.
     /// </summary>
     public static FlagFinding? HelpUnanswered(StudentFacts f, DateOnly today, SchoolCalendar calendar, DistrictSettings s)
     {
         var open = f.CheckIns
-            .Where(c => c.NeedsHelp && !c.Answered && !f.InterventionDays.Any(d => d >= c.Day))
-            .Where(c => calendar.SchoolDaysBetween(c.Day, today) >= s.HelpAnswerSchoolDays)
+            .Where(c => c.NeedsHelp && calendar.SchoolDaysBetween(c.Day, today) is var age
+                && age >= s.HelpAnswerSchoolDays && age <= HelpLookbackSchoolDays)
+            .Where(c => !f.CheckIns.Any(a => a.Answered && a.Day >= c.Day) && !f.InterventionDays.Any(d => d >= c.Day))
             .OrderBy(c => c.Day)
             .FirstOrDefault();
         return open is null

@@ -121,11 +121,11 @@ public sealed class FlagService(
     }
 
     internal static async Task<List<FlagView>> OpenFlagsAsync(AppDbContext db, IReadOnlyCollection<int> studentIds, CancellationToken ct) =>
-        await Views(db, db.Flags.AsNoTracking().Where(f => studentIds.Contains(f.StudentId) && f.ResolvedAt == null))
+        await Views(db, db.Flags.AsNoTracking().Where(f => studentIds.Contains(f.StudentId) && f.ResolvedAt == null).OrderBy(f => f.RaisedAt))
             .ToListAsync(ct);
 
     private static IQueryable<FlagView> Views(AppDbContext db, IQueryable<EarlyWarningFlag> flags) =>
-        flags.OrderBy(f => f.RaisedAt).Select(f => new FlagView(
+        flags.Select(f => new FlagView(
             f.Id, f.StudentId,
             db.Students.Where(s => s.Id == f.StudentId).Select(s => s.FirstName + " " + s.LastName).First(),
             f.Rule, f.Facts, f.RaisedAt, f.ResolvedAt,
@@ -143,8 +143,8 @@ public sealed class FlagService(
             return null;
         }
         await audit.ViewedAsync(me, studentId, "flags");
-        return await Views(db, db.Flags.AsNoTracking().Where(f => f.StudentId == studentId))
-            .OrderByDescending(f => f.ResolvedAt == null).ThenByDescending(f => f.RaisedAt).ToListAsync(ct);
+        return await Views(db, db.Flags.AsNoTracking().Where(f => f.StudentId == studentId)
+            .OrderByDescending(f => f.ResolvedAt == null).ThenByDescending(f => f.RaisedAt)).ToListAsync(ct);
     }
 
     /// <summary>
@@ -161,8 +161,8 @@ public sealed class FlagService(
         await using var db = await dbf.CreateDbContextAsync(ct);
         var staffScope = db.Students.AsNoTracking().VisibleTo(db, me)
             .Where(s => s.UserId != me.UserId && !s.GuardianLinks.Any(g => g.GuardianUserId == me.UserId));
-        var open = await Views(db, db.Flags.AsNoTracking().Where(f => f.ResolvedAt == null && staffScope.Any(s => s.Id == f.StudentId)))
-            .Take(500).ToListAsync(ct);
+        var open = await Views(db, db.Flags.AsNoTracking().Where(f => f.ResolvedAt == null && staffScope.Any(s => s.Id == f.StudentId))
+            .OrderBy(f => f.RaisedAt).Take(500)).ToListAsync(ct);
         await audit.ViewedAsync(me, open.Select(f => f.StudentId).Distinct(), "flag-overview");
         return new FlagOverviewModel(
             [.. Enum.GetValues<FlagRule>().Select(r => new FlagCount(r, open.Count(f => f.Rule == r)))],
