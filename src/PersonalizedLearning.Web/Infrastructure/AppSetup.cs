@@ -4,6 +4,7 @@ using PersonalizedLearning.Web.Components;
 using PersonalizedLearning.Web.Components.Account;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Data.Seeding;
+using PersonalizedLearning.Web.Features.Admin;
 using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Students;
@@ -30,6 +31,8 @@ public static class AppSetup
         services.AddScoped<FlagService>();
         services.AddScoped<InterventionService>();
         services.AddHostedService<FlagSweep>();
+        services.AddScoped<DistrictSettingsService>();
+        services.AddScoped<CoverageService>();
         return builder;
     }
 
