@@ -176,7 +176,7 @@ T = {
  "CheckIn.FutureDay": ("A check-in can't be for a day that hasn't happened yet.", "No se puede registrar un día que todavía no ha llegado."),
  "CheckIn.BackfillReasonRequired": ("Write why this check-in is added for an earlier day.", "Escriba por qué se agrega este registro para un día anterior."),
  "CheckIn.NotSchoolDay": ("That day is not a school day (weekend, holiday or break).", "Ese día no es día de clases (fin de semana, feriado o vacaciones)."),
- "CheckIn.Recent": ("My recent check-ins", "Mis registros recientes"),
+ "CheckIn.Recent": ("Recent check-ins", "Registros recientes"),
  "CheckIn.NoteFromAdvisor": ("Note from your advisor", "Nota de tu asesor/a"),
  "CheckIn.Link": ("Fill in today's check-in", "Llenar el registro de hoy"),
  "CheckIn.History": ("Recent check-ins", "Registros recientes"),
