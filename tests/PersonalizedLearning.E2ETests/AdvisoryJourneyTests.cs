@@ -54,6 +54,7 @@ public class AdvisoryJourneyTests(AdvisoryBrowserFixture fixture) : IClassFixtur
         await Expect(rows.Nth(first + 1)).ToContainTextAsync("Needs help");
         await Expect(rows.Nth(first + 2)).ToContainTextAsync("Absent");
         await page.ScreenshotAsync($"Advisor-checkin-{(phone ? "phone" : "desktop")}");
+        await RoleJourneyTests.AssertNoSeriousAxeViolationsAsync(page);
 
         var saved = await fixture.QueryAsync<string>(
             "SELECT attendance || ':' || coalesce(mood::text, '-') || ':' || needs_help::text FROM check_ins c JOIN students s ON s.id = c.student_id WHERE c.day = @p0 AND c.student_id = ANY(@p1) ORDER BY s.last_name, s.first_name",
@@ -79,6 +80,7 @@ public class AdvisoryJourneyTests(AdvisoryBrowserFixture fixture) : IClassFixtur
         await page.GetByText("I need help").ClickAsync();
         await page.GetByLabel("With what?").FillAsync("Writing the conclusion");
         await page.ScreenshotAsync("Student-checkin-phone");
+        await RoleJourneyTests.AssertNoSeriousAxeViolationsAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save check-in" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your check-in is saved");
@@ -106,6 +108,7 @@ public class AdvisoryJourneyTests(AdvisoryBrowserFixture fixture) : IClassFixtur
         await page.WaitForInteractiveAsync();
         var card = page.GetByLabel("No check-in", new() { Exact = true });
         await Expect(card).ToContainTextAsync("school days");
+        await RoleJourneyTests.AssertNoSeriousAxeViolationsAsync(page);
         await card.GetByLabel("What was done (required)").FillAsync("Called home: the family was travelling");
         await card.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
         await Expect(page.GetByText("Called home: the family was travelling")).ToBeVisibleAsync();

@@ -136,7 +136,7 @@ public class RoleJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         };
     }
 
-    private static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
+    internal static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
     {
         var results = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
         var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
