@@ -4,7 +4,7 @@ using PersonalizedLearning.TestSupport;
 namespace PersonalizedLearning.E2ETests;
 
 /// <summary>The app on a loopback port (Development, so the sign-in page lists demo logins) and Debian's Chromium.</summary>
-public sealed class BrowserFixture : AppFixture
+public class BrowserFixture : AppFixture
 {
     private IPlaywright? playwright;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PersonalizedLearning.Web.Domain;
 
@@ -13,7 +14,8 @@ namespace PersonalizedLearning.TestSupport;
 /// The real app over a test database. <see cref="StartKestrel"/> serves it on a loopback port for a browser;
 /// <see cref="ScopeForAsync"/> gives a service scope signed in as a user, for service-level tests.
 /// </summary>
-public sealed class AppFactory(TestDb db, string environment = "Testing", IDictionary<string, string?>? settings = null)
+public sealed class AppFactory(
+    TestDb db, string environment = "Testing", IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     : WebApplicationFactory<Program>
 {
     public TestDb Database { get; } = db;
@@ -30,6 +32,11 @@ public sealed class AppFactory(TestDb db, string environment = "Testing", IDicti
         foreach (var (key, value) in all)
         {
             builder.UseSetting(key, value);
+        }
+        if (clock is not null)
+        {
+            // A fixed "today" for tests that need one (e.g. a school day with known check-ins).
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 

@@ -20,10 +20,13 @@ public class AppFixture : IAsyncLifetime
 
     protected virtual bool ServeOverKestrel => false;
 
+    /// <summary>Overrides the app's clock (default: the real one).</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public virtual async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        App = new AppFactory(Db, Environment);
+        App = new AppFactory(Db, Environment, clock: Clock);
         if (ServeOverKestrel)
         {
             BaseUrl = App.StartKestrel();

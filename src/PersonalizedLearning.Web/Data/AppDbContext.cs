@@ -34,6 +34,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<PlanComment> PlanComments => Set<PlanComment>();
     public DbSet<PlanTemplate> PlanTemplates => Set<PlanTemplate>();
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<EarlyWarningFlag> Flags => Set<EarlyWarningFlag>();
+    public DbSet<Intervention> Interventions => Set<Intervention>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

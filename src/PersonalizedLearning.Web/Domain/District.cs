@@ -17,6 +17,17 @@ public sealed class DistrictSettings
     public int TutoringAllowanceHours { get; set; } = 35;
     public int NoCheckInSchoolDays { get; set; } = 3;
     public int NoEvidenceSchoolDays { get; set; } = 10;
+    /// <summary>A mood at or below this counts as low (1–5 scale).</summary>
+    public int LowMoodMax { get; set; } = 2;
+    /// <summary>How many low moods among the last <see cref="LowMoodWindow"/> check-ins raise a flag.</summary>
+    public int LowMoodCount { get; set; } = 3;
+    public int LowMoodWindow { get; set; } = 5;
+    /// <summary>School days the advisor has to answer a "needs help" (a note or an intervention).</summary>
+    public int HelpAnswerSchoolDays { get; set; } = 2;
+    /// <summary>How many standards with falling scores raise a flag.</summary>
+    public int FallingStandards { get; set; } = 2;
+    /// <summary>Weeks into the school year after which a plan still in draft raises a flag.</summary>
+    public int PlanDraftWeeks { get; set; } = 3;
 }
 
 public sealed class School

@@ -101,4 +101,10 @@ public sealed class CheckIn
     public bool AdvisorNoteShared { get; set; }
     public string? RecordedByUserId { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+    /// <summary>When the student filled in their own part; null when the advisor recorded it all.</summary>
+    public DateTimeOffset? StudentSubmittedAt { get; set; }
+    /// <summary>When the advisor confirmed a check-in the student had filled in.</summary>
+    public DateTimeOffset? ConfirmedAt { get; set; }
+    /// <summary>Why the check-in was added after its day (empty for same-day check-ins).</summary>
+    public string BackfillReason { get; set; } = "";
 }

@@ -4,6 +4,8 @@ using PersonalizedLearning.Web.Components;
 using PersonalizedLearning.Web.Components.Account;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Data.Seeding;
+using PersonalizedLearning.Web.Features.Admin;
+using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
@@ -31,6 +33,12 @@ public static class AppSetup
         services.AddScoped<PlanEditing>();
         services.AddScoped<PlanTemplateService>();
         services.AddScoped<ProfileService>();
+        services.AddScoped<CheckInService>();
+        services.AddScoped<FlagService>();
+        services.AddScoped<InterventionService>();
+        services.AddHostedService<FlagSweep>();
+        services.AddScoped<DistrictSettingsService>();
+        services.AddScoped<CoverageService>();
         return builder;
     }
 

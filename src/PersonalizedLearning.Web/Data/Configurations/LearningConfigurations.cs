@@ -143,6 +143,7 @@ internal sealed class CheckInConfiguration : IEntityTypeConfiguration<CheckIn>
         b.Property(c => c.TodayGoal).HasMaxLength(500);
         b.Property(c => c.HelpWith).HasMaxLength(1000);
         b.Property(c => c.AdvisorNote).HasMaxLength(2000);
+        b.Property(c => c.BackfillReason).HasMaxLength(500);
         b.HasOne<Student>().WithMany().HasForeignKey(c => c.StudentId);
         b.HasOne<Advisory>().WithMany().HasForeignKey(c => c.AdvisoryId);
         b.HasOne<AppUser>().WithMany().HasForeignKey(c => c.RecordedByUserId);

@@ -504,6 +504,16 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("attendance");
 
+                    b.Property<string>("BackfillReason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("backfill_reason");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date")
                         .HasColumnName("day");
@@ -539,6 +549,10 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.Property<int>("StudentId")
                         .HasColumnType("integer")
                         .HasColumnName("student_id");
+
+                    b.Property<DateTimeOffset?>("StudentSubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("student_submitted_at");
 
                     b.Property<string>("TodayGoal")
                         .IsRequired()
@@ -637,6 +651,71 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasName("pk_districts");
 
                     b.ToTable("districts", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.EarlyWarningFlag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Episode")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("episode");
+
+                    b.PrimitiveCollection<List<string>>("Facts")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("facts");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("ResolutionNote")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("resolution_note");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedByUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("resolved_by_user_id");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("rule");
+
+                    b.Property<int>("StudentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("student_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_early_warning_flags");
+
+                    b.HasIndex("ResolvedByUserId")
+                        .HasDatabaseName("ix_early_warning_flags_resolved_by_user_id");
+
+                    b.HasIndex("StudentId")
+                        .HasDatabaseName("ix_early_warning_flags_open")
+                        .HasFilter("resolved_at IS NULL");
+
+                    b.HasIndex("StudentId", "Rule", "Episode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_early_warning_flags_student_id_rule_episode");
+
+                    b.ToTable("early_warning_flags", (string)null);
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.Enrollment", b =>
@@ -788,6 +867,80 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasDatabaseName("ix_guardian_links_guardian_user_id_student_id");
 
                     b.ToTable("guardian_links", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.Intervention", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ByWhom")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("by_whom");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<DateOnly?>("FollowUpOn")
+                        .HasColumnType("date")
+                        .HasColumnName("follow_up_on");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recorded_by_user_id");
+
+                    b.Property<int>("StudentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("student_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_interventions");
+
+                    b.HasIndex("FollowUpOn")
+                        .HasDatabaseName("ix_interventions_follow_up_on")
+                        .HasFilter("follow_up_on IS NOT NULL");
+
+                    b.HasIndex("RecordedByUserId")
+                        .HasDatabaseName("ix_interventions_recorded_by_user_id");
+
+                    b.HasIndex("StudentId", "Day")
+                        .HasDatabaseName("ix_interventions_student_id_day");
+
+                    b.ToTable("interventions", (string)null);
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.LearnerProfile", b =>
@@ -1847,11 +2000,23 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         {
                             b1.Property<int>("DistrictId");
 
+                            b1.Property<int>("FallingStandards");
+
+                            b1.Property<int>("HelpAnswerSchoolDays");
+
+                            b1.Property<int>("LowMoodCount");
+
+                            b1.Property<int>("LowMoodMax");
+
+                            b1.Property<int>("LowMoodWindow");
+
                             b1.Property<int>("MaxAdvisorySize");
 
                             b1.Property<int>("NoCheckInSchoolDays");
 
                             b1.Property<int>("NoEvidenceSchoolDays");
+
+                            b1.Property<int>("PlanDraftWeeks");
 
                             b1.Property<int>("TutoringAllowanceHours");
 
@@ -1870,6 +2035,21 @@ namespace PersonalizedLearning.Web.Data.Migrations
 
                     b.Navigation("Settings")
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.EarlyWarningFlag", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResolvedByUserId")
+                        .HasConstraintName("fk_early_warning_flags_users_resolved_by_user_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.Student", null)
+                        .WithMany()
+                        .HasForeignKey("StudentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_early_warning_flags_students_student_id");
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.Enrollment", b =>
@@ -1937,6 +2117,23 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasConstraintName("fk_guardian_links_students_student_id");
 
                     b.Navigation("Student");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.Intervention", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RecordedByUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_interventions_users_recorded_by_user_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.Student", null)
+                        .WithMany()
+                        .HasForeignKey("StudentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_interventions_students_student_id");
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.LearnerProfile", b =>

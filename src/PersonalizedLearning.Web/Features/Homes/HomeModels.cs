@@ -10,10 +10,6 @@ public sealed record SectionRow(int Id, string Name, string Course, int StudentC
 
 public sealed record TeacherHomeModel(string School, IReadOnlyList<SectionRow> Sections);
 
-public sealed record AdviseeRow(int StudentId, string Name, int GradeLevel, PlanStatus? PlanStatus, DateOnly? LastCheckIn, int? LastMood);
-
-public sealed record AdvisorHomeModel(string? Advisory, string School, IReadOnlyList<AdviseeRow> Advisees);
-
 public sealed record ChildRow(
     int StudentId, string Name, string School, int GradeLevel, string? Advisor,
     PlanStatus? PlanStatus, int StandardsMastered, int StandardsWithEvidence);

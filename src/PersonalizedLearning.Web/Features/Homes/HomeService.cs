@@ -49,27 +49,6 @@ public sealed class HomeService(
         return new TeacherHomeModel(school, sections);
     }
 
-    public async Task<AdvisorHomeModel> AdvisorHomeAsync(CancellationToken ct = default)
-    {
-        var me = await currentUser.GetAsync();
-        var yearId = (await clock.CurrentYearAsync(ct))?.Id;
-        await using var db = await dbf.CreateDbContextAsync(ct);
-        var school = await SchoolNameAsync(db, me.UserId, ct);
-        var advisory = await db.Advisories.AsNoTracking()
-            .Where(a => a.Active && a.AdvisorUserId == me.UserId).Select(a => a.Name).FirstOrDefaultAsync(ct);
-        var advisees = await db.Students.AsNoTracking().VisibleTo(db, me)
-            .Where(s => s.Advisory!.AdvisorUserId == me.UserId)
-            .OrderBy(s => s.LastName).ThenBy(s => s.FirstName)
-            .Select(s => new AdviseeRow(
-                s.Id, s.FirstName + " " + s.LastName, s.GradeLevel,
-                db.Plans.Where(p => p.StudentId == s.Id && p.SchoolYearId == yearId).Select(p => (PlanStatus?)p.Status).FirstOrDefault(),
-                db.CheckIns.Where(c => c.StudentId == s.Id).Max(c => (DateOnly?)c.Day),
-                db.CheckIns.Where(c => c.StudentId == s.Id && c.Mood != null).OrderByDescending(c => c.Day).Select(c => c.Mood).FirstOrDefault()))
-            .ToListAsync(ct);
-        await audit.ViewedAsync(me, advisees.Select(a => a.StudentId), "advisor-home");
-        return new AdvisorHomeModel(advisory, school, advisees);
-    }
-
     public async Task<GuardianHomeModel> GuardianHomeAsync(CancellationToken ct = default)
     {
         var me = await currentUser.GetAsync();
