@@ -38,6 +38,7 @@ public static class AppSetup
         services.AddScoped<InterventionService>();
         services.AddHostedService<FlagSweep>();
         services.AddScoped<DistrictSettingsService>();
+        services.AddScoped<CalendarService>();
         services.AddScoped<CoverageService>();
         return builder;
     }
