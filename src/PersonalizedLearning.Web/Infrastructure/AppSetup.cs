@@ -5,6 +5,7 @@ using PersonalizedLearning.Web.Components.Account;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Data.Seeding;
 using PersonalizedLearning.Web.Features.Homes;
+using PersonalizedLearning.Web.Features.Mastery;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
 using PersonalizedLearning.Web.Features.Students;
@@ -30,6 +31,8 @@ public static class AppSetup
         services.AddScoped<PlanService>();
         services.AddScoped<PlanEditing>();
         services.AddScoped<ProfileService>();
+        services.AddScoped<EvidenceService>();
+        services.AddScoped<MasteryService>();
         return builder;
     }
 
@@ -89,6 +92,7 @@ public static class AppSetup
         app.MapHealthChecks("/health");
         app.MapLanguageSwitch();
         app.MapAccountEndpoints();
+        app.MapMasteryExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
