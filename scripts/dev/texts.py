@@ -308,7 +308,7 @@ T = {
  "Mastery.VoidReason": ("Reason for voiding", "Motivo de la anulación"),
  "Mastery.VoidEvidence": ("Void this evidence", "Anular esta evidencia"),
  "Mastery.CurrentLevel": ("{0}: {1} ({2})", "{0}: {1} ({2})"),
- "Mastery.WhyIntro": ("Calculated by {0} from {1} pieces of evidence, oldest first:", "Calculado por {0} a partir de {1} evidencias, de la más antigua a la más reciente:"),
+ "Mastery.WhyIntro": ("Calculated by {0} from the evidence below, oldest first (evidence used: {1}).", "Calculado por {0} a partir de la evidencia de abajo, de la más antigua a la más reciente (evidencias usadas: {1})."),
  "Mastery.Method.DecayingAverage": ("decaying average ({0}% to the newest)", "promedio decreciente ({0}% a la más reciente)"),
  "Mastery.Method.WeightedAverage": ("weighted average ({0}% to the latest)", "promedio ponderado ({0}% a la última)"),
  "Mastery.Method.NTimesAtMastery": ("{0} times at mastery", "{0} veces en dominio"),

@@ -38,7 +38,9 @@ public static class AppSetup
 
     public static WebApplicationBuilder AddAppUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Prerendered page state (e.g. a 35 × 60 mastery grid) reaches the circuit in one message: allow more than 32 KB.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = 1024 * 1024);
         builder.Services.AddMudServices();
         return builder;
     }

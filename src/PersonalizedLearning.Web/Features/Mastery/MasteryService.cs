@@ -83,7 +83,14 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
             .OrderBy(e => e.ObservedAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id)
             .Select(e => new
             {
-                e.Id, e.ObservedAt, e.RecordedAt, e.Score, e.Source, e.Note, e.VoidedAt, e.VoidReason,
+                e.Id,
+                e.ObservedAt,
+                e.RecordedAt,
+                e.Score,
+                e.Source,
+                e.Note,
+                e.VoidedAt,
+                e.VoidReason,
                 By = db.Users.Where(u => u.Id == e.RecordedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
             })
             .ToListAsync(ct);
