@@ -328,6 +328,7 @@ T = {
  "Mastery.NoNextSteps": ("No next steps yet: keep working on the standards in progress.", "Aún no hay próximos pasos: sigue trabajando en los estándares en curso."),
  "Mastery.EvidenceCount": ("Evidence", "Evidencias"),
  "Mastery.Level": ("Level", "Nivel"),
+ "Mastery.SeeByStandard": ("My mastery by standard and next steps", "Mi dominio por estándar y próximos pasos"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -148,6 +148,35 @@ public class MasteryTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Equal(await RollupScoreAsync(student, standard), why.Score);
     }
 
+    [Fact]
+    public async Task A_students_next_steps_are_standards_whose_prerequisites_they_have_mastered()
+    {
+        int studentId, first, second, third;
+        await using (var db = fixture.OwnerContext())
+        {
+            var email = AppFixture.DemoEmail(Roles.Student).ToUpperInvariant();
+            studentId = await db.Students.Where(s => db.Users.Any(u => u.Id == s.UserId && u.NormalizedEmail == email)).Select(s => s.Id).SingleAsync();
+            var math = await db.Standards.Where(s => s.Framework!.Code == "MATH68").ToDictionaryAsync(s => s.Code, s => s.Id);
+            (first, second, third) = (math["6.RP.1"], math["7.RP.2"], math["8.EE.5"]);
+            await db.MasteryRollups.Where(r => r.StudentId == studentId && (r.StandardId == first || r.StandardId == second || r.StandardId == third)).ExecuteDeleteAsync();
+            db.MasteryRollups.Add(new MasteryRollup { StudentId = studentId, StandardId = first, Score = 3.5m, AtMastery = true, EvidenceCount = 2, UpdatedAt = DateTimeOffset.UtcNow });
+            db.MasteryRollups.Add(new MasteryRollup { StudentId = studentId, StandardId = second, Score = 2m, AtMastery = false, EvidenceCount = 1, UpdatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        await using var scope = await fixture.App.ScopeForAsync(AppFixture.DemoEmail(Roles.Student));
+
+        var mine = await fixture.Service<MasteryService>(scope).MyMasteryAsync();
+
+        var math68 = Assert.Single(mine!.Frameworks, f => f.Standards.Any(s => s.Id == first));
+        Assert.Contains(math68.NextSteps, s => s.Id == second);
+        Assert.DoesNotContain(math68.NextSteps, s => s.Id == first || s.Id == third);
+        Assert.All(math68.NextSteps, s => Assert.False(s.AtMastery));
+        Assert.Equal("Developing", math68.Standards.Single(s => s.Id == second).Level?.Name);
+
+        await using var teacher = await fixture.App.ScopeForAsync(Teacher);
+        Assert.Null(await fixture.Service<MasteryService>(teacher).MyMasteryAsync());
+    }
+
     private async Task<Web.Infrastructure.Result> RecordAsync(int sectionId, int standardId, Guid key, params (int Student, decimal Score)[] scores)
     {
         await using var scope = await fixture.App.ScopeForAsync(Teacher);
