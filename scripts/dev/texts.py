@@ -328,6 +328,11 @@ T = {
  "Mastery.NoNextSteps": ("No next steps yet: keep working on the standards in progress.", "Aún no hay próximos pasos: sigue trabajando en los estándares en curso."),
  "Mastery.EvidenceCount": ("Evidence", "Evidencias"),
  "Mastery.Level": ("Level", "Nivel"),
+ "Mastery.NeedsAttention": ("Needs attention ({0})", "Necesitan atención ({0})"),
+ "Mastery.NoOneNeedsAttention": ("No one needs attention right now.", "Nadie necesita atención por ahora."),
+ "Mastery.Attention.Quiet": ("no evidence in {0} school days", "sin evidencia en {0} días escolares"),
+ "Mastery.Attention.NoEvidence": ("no evidence yet in this framework", "aún sin evidencia en este marco"),
+ "Mastery.Attention.BelowMastery": ("below mastery after {0}+ attempts on {1}", "por debajo del dominio tras {0} o más intentos en {1}"),
  "Mastery.SeeByStandard": ("My mastery by standard and next steps", "Mi dominio por estándar y próximos pasos"),
 }
 

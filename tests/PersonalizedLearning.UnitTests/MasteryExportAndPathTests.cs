@@ -1,3 +1,4 @@
+using PersonalizedLearning.Web.Domain;
 using PersonalizedLearning.Web.Features.Mastery;
 
 namespace PersonalizedLearning.UnitTests;
@@ -24,11 +25,45 @@ public class MasteryExportAndPathTests
             [new(1, "Beginning", "#f00", false), new(3, "Proficient", "#0f0", true)],
             [], [new(10, "A.1", "x", null), new(11, "=B.2", "y", null)],
             [new(5, "-Ana Díaz"), new(6, "Ben Ode")],
-            [new(5, 10, 3.48m, true, 4, null), new(6, 11, 1m, false, 1, null)]);
+            [new(5, 10, 3.48m, true, 4, null), new(6, 11, 1m, false, 1, null)], []);
 
         var lines = MasteryCsv.Grid(grid, "Student").Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(["Student,A.1,'=B.2", "'-Ana Díaz,3.48 Proficient,", "Ben Ode,,1 Beginning"], lines);
+    }
+
+    [Fact]
+    public void Needs_attention_flags_ten_quiet_school_days_and_below_mastery_after_three_attempts()
+    {
+        // Mon 2026-10-05 … the calendar has a break on 10-12..10-16 that must not count.
+        var calendar = new SchoolCalendar(new DateOnly(2026, 8, 24), new DateOnly(2027, 6, 11), [(new DateOnly(2026, 10, 12), new DateOnly(2026, 10, 16))]);
+        var today = new DateOnly(2026, 10, 23);
+        var codes = new Dictionary<int, string> { [10] = "A.1", [11] = "A.2" };
+        static DateTimeOffset At(int month, int day) => new(2026, month, day, 15, 0, 0, TimeSpan.Zero);
+        DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+        var ana = new GridStudent(1, "Ana");
+        var ben = new GridStudent(2, "Ben");
+        var cy = new GridStudent(3, "Cy");
+        GridCell[] cells =
+        [
+            // Ana: last evidence Fri 10-02 → 10 school days later (break excluded) on 10-23.
+            new(1, 10, 3m, true, 2, At(10, 2)),
+            // Ben: recent, but 3 attempts below mastery on A.2.
+            new(2, 10, 3m, true, 5, At(10, 22)), new(2, 11, 2.4m, false, 3, At(10, 21)),
+            // Cy: recent, 2 attempts below mastery only.
+            new(3, 11, 1m, false, 2, At(10, 22)),
+        ];
+
+        var a = MasteryAttention.For(ana, cells, codes, today, calendar, Day);
+        var b = MasteryAttention.For(ben, cells, codes, today, calendar, Day);
+
+        Assert.True(a!.Quiet);
+        Assert.Equal(10, a.SchoolDaysSinceEvidence);
+        Assert.False(b!.Quiet);
+        Assert.Equal(["A.2"], b.BelowMastery);
+        Assert.Null(MasteryAttention.For(cy, cells, codes, today, calendar, Day));
+        Assert.True(MasteryAttention.For(new GridStudent(4, "Dee"), cells, codes, today, calendar, Day)!.Quiet);
+        Assert.Null(MasteryAttention.For(cy, cells, codes, today, null, Day));
     }
 
     [Fact]

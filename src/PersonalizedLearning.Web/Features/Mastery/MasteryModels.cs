@@ -38,7 +38,8 @@ public sealed record SectionGrid(
     IReadOnlyList<StandardColumn> Groups,
     IReadOnlyList<StandardColumn> Standards,
     IReadOnlyList<GridStudent> Students,
-    IReadOnlyList<GridCell> Cells)
+    IReadOnlyList<GridCell> Cells,
+    IReadOnlyList<AttentionRow> Attention)
 {
     public LevelView? LevelFor(decimal? score) =>
         score is null ? null : Levels.Where(l => score.Value >= l.Points).MaxBy(l => l.Points);

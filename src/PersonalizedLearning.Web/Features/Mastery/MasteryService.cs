@@ -9,7 +9,7 @@ namespace PersonalizedLearning.Web.Features.Mastery;
 /// Mastery reads: the section grid (rollups only), one student's evidence timeline with "why this level", and a
 /// student's own mastery with next steps. Every student query starts from the access filter.
 /// </summary>
-public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit)
+public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit, DistrictClock clock)
 {
     public async Task<SectionGrid?> SectionGridAsync(int sectionId, int? frameworkId, CancellationToken ct = default) =>
         await SectionGridAsync(await currentUser.GetAsync(), sectionId, frameworkId, ct);
@@ -20,7 +20,7 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
         await using var db = await dbf.CreateDbContextAsync(ct);
         var section = await db.Sections.AsNoTracking()
             .Where(s => s.Id == sectionId && s.Active && s.Teachers.Any(t => t.TeacherUserId == me.UserId))
-            .Select(s => new { s.Id, s.Name, s.CourseName, DistrictId = db.Schools.Where(x => x.Id == s.SchoolId).Select(x => x.DistrictId).First() })
+            .Select(s => new { s.Id, s.Name, s.CourseName, s.SchoolId, DistrictId = db.Schools.Where(x => x.Id == s.SchoolId).Select(x => x.DistrictId).First() })
             .FirstOrDefaultAsync(ct);
         if (section is null || !me.Is(Roles.Teacher))
         {
@@ -56,10 +56,21 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
         await audit.ViewedAsync(me, roster.Select(s => s.Id), "mastery-grid");
 
         var parentIds = standards.Where(s => s.ParentId is not null).Select(s => s.ParentId).ToHashSet();
+        var leaves = standards.Where(s => !parentIds.Contains(s.Id)).ToList();
+
+        var zone = await clock.TimeZoneAsync(ct);
+        var year = await clock.CurrentYearAsync(ct);
+        var calendar = year is null ? null : await clock.CalendarAsync(year, section.SchoolId, ct);
+        var codes = leaves.ToDictionary(s => s.Id, s => s.Code);
+        var today = clock.Today(zone);
+        var attention = roster
+            .Select(s => MasteryAttention.For(s, cells, codes, today, calendar,
+                at => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime)))
+            .OfType<AttentionRow>()
+            .ToList();
+
         return new SectionGrid(section.Id, section.Name, section.CourseName, frameworks, chosen, levels,
-            [.. standards.Where(s => parentIds.Contains(s.Id))],
-            [.. standards.Where(s => !parentIds.Contains(s.Id))],
-            roster, cells);
+            [.. standards.Where(s => parentIds.Contains(s.Id))], leaves, roster, cells, attention);
     }
 
     /// <summary>A student's evidence on one standard, oldest first, with each one's weight; null outside the viewer's scope.</summary>
