@@ -79,6 +79,21 @@ public class MasteryJourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await phone.ScreenshotAsync("Mastery-grid-phone");
     }
 
+    [Fact]
+    public async Task A_student_sees_mastery_by_standard_and_next_steps_on_a_phone()
+    {
+        var page = await fixture.NewPageAsync(phone: true);
+        await page.SignInAsync(AppFixture.DemoEmail(Roles.Student), DemoDistrict.Password);
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "My mastery by standard and next steps" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("My mastery");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Next steps" }).First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cedar Valley Learning Goals" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync("Mastery-student-phone");
+        await RoleJourneyTests.AssertNoSeriousAxeViolationsAsync(page);
+    }
+
     /// <summary>The teacher's first section, MET, its first three students (grid order) and a standard none of them has evidence on.</summary>
     private async Task<(string Section, int Framework, string[] Students, Standard Standard)> ArrangeAsync()
     {
