@@ -7,6 +7,7 @@ using PersonalizedLearning.Web.Data.Seeding;
 using PersonalizedLearning.Web.Features.Admin;
 using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
+using PersonalizedLearning.Web.Features.Mastery;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
 using PersonalizedLearning.Web.Features.Students;
@@ -40,12 +41,16 @@ public static class AppSetup
         services.AddScoped<DistrictSettingsService>();
         services.AddScoped<CalendarService>();
         services.AddScoped<CoverageService>();
+        services.AddScoped<EvidenceService>();
+        services.AddScoped<MasteryService>();
         return builder;
     }
 
     public static WebApplicationBuilder AddAppUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Prerendered page state (e.g. a 35 × 60 mastery grid) reaches the circuit in one message: allow more than 32 KB.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = 1024 * 1024);
         builder.Services.AddMudServices();
         return builder;
     }
@@ -99,6 +104,7 @@ public static class AppSetup
         app.MapHealthChecks("/health");
         app.MapLanguageSwitch();
         app.MapAccountEndpoints();
+        app.MapMasteryExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,0 +1,261 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using PersonalizedLearning.Web.Data;
+using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Infrastructure;
+
+namespace PersonalizedLearning.Web.Features.Mastery;
+
+/// <summary>
+/// Records and voids evidence. Each write is one transaction: the evidence, the recomputed rollup of every touched
+/// student × standard, one audit row per student and the change event commit together or not at all.
+/// </summary>
+public sealed class EvidenceService(
+    IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit, DistrictClock clock,
+    ILogger<EvidenceService> logger)
+{
+    public const int MaxNoteLength = 2000;
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Records a class's scores on one standard. Students outside the teacher's section answer "not found".</summary>
+    public async Task<Result> RecordForClassAsync(ClassEvidence input, CancellationToken ct = default)
+    {
+        var me = await currentUser.GetAsync();
+        var scored = input.Scores.Where(s => s.Score is not null).ToList();
+        if (scored.Count == 0)
+        {
+            return Result.Fail("Mastery.Problem.NoScores");
+        }
+        if (scored.Select(s => s.StudentId).Distinct().Count() != scored.Count)
+        {
+            return Result.Fail("Mastery.Problem.DuplicateStudent");
+        }
+        return await RecordAsync(me, input.SectionId, input.StandardId, input.ObservedOn, input.IdempotencyKey,
+            [.. scored.Select(s => (s.StudentId, s.Score!.Value, s.Note))], ct);
+    }
+
+    /// <summary>Records one score for one student (in one of the teacher's sections).</summary>
+    public async Task<Result> RecordForStudentAsync(StudentEvidence input, CancellationToken ct = default)
+    {
+        var me = await currentUser.GetAsync();
+        return await RecordAsync(me, input.SectionId, input.StandardId, input.ObservedOn, input.IdempotencyKey,
+            [(input.StudentId, input.Score, input.Note)], ct);
+    }
+
+    /// <summary>Voids one evidence (never deletes it) with a reason; the rollup recomputes without it.</summary>
+    public async Task<Result> VoidAsync(long evidenceId, string reason, CancellationToken ct = default)
+    {
+        var me = await currentUser.GetAsync();
+        reason = reason.Trim();
+        if (reason.Length == 0)
+        {
+            return Result.Fail("Mastery.Problem.ReasonRequired");
+        }
+        if (reason.Length > MaxReasonLength)
+        {
+            return Result.Fail("Problem.TooLong", MaxReasonLength);
+        }
+        var outcome = await dbf.InTransactionAsync(async (db, token) =>
+        {
+            var evidence = await db.Evidence
+                .Where(e => e.Id == evidenceId && db.Students.VisibleTo(db, me).Any(s => s.Id == e.StudentId))
+                .FirstOrDefaultAsync(token);
+            if (evidence is null || !me.Is(Roles.Teacher) || !await TeachesAsync(db, me, evidence.StudentId, null, token))
+            {
+                return Result.Fail("NotFoundBody");
+            }
+            if (evidence.VoidedAt is not null)
+            {
+                return Result.Ok;
+            }
+            var now = clock.Time.GetUtcNow();
+            evidence.VoidedAt = now;
+            evidence.VoidReason = reason;
+            await db.SaveChangesAsync(token);
+            await RecomputeAsync(db, evidence.StandardId, [evidence.StudentId], now, token);
+            db.AccessAudit.Add(audit.Row(me, evidence.StudentId, "evidence-voided"));
+            await db.SaveChangesAsync(token);
+            await ChangeFeed.NotifyAsync(db, [evidence.StudentId], "evidence", token);
+            return Result.Ok;
+        }, ct);
+        if (outcome.Succeeded)
+        {
+            logger.LogInformation("Evidence {EvidenceId} voided by {UserId}", evidenceId, me.UserId);
+        }
+        return outcome;
+    }
+
+    private async Task<Result> RecordAsync(
+        Viewer me, int? sectionId, int standardId, DateOnly observedOn, Guid key,
+        IReadOnlyList<(int StudentId, decimal Score, string? Note)> scores, CancellationToken ct)
+    {
+        if (key == Guid.Empty)
+        {
+            throw new ArgumentException("Every interactive write carries an idempotency key.", nameof(key));
+        }
+        if (scores.Any(s => (s.Note?.Length ?? 0) > MaxNoteLength))
+        {
+            return Result.Fail("Problem.TooLong", MaxNoteLength);
+        }
+        var zone = await clock.TimeZoneAsync(ct);
+        var today = clock.Today(zone);
+        if (observedOn > today)
+        {
+            return Result.Fail("Mastery.Problem.FutureDate");
+        }
+        var now = clock.Time.GetUtcNow();
+        var observedAt = observedOn == today ? now : Noon(observedOn, zone);
+        var studentIds = scores.Select(s => s.StudentId).ToHashSet();
+
+        try
+        {
+            var outcome = await dbf.InTransactionAsync(async (db, token) =>
+            {
+                if (!me.Is(Roles.Teacher))
+                {
+                    return Result.Fail("NotFoundBody");
+                }
+                var allowed = await db.Students.VisibleTo(db, me)
+                    .Where(s => studentIds.Contains(s.Id))
+                    .Where(s => s.Enrollments.Any(e => e.Active && e.Section!.Active
+                        && (sectionId == null || e.SectionId == sectionId)
+                        && e.Section.Teachers.Any(t => t.TeacherUserId == me.UserId)))
+                    .Select(s => new { s.Id, s.DistrictId })
+                    .ToListAsync(token);
+                var scale = await db.Standards.Where(s => s.Id == standardId)
+                    .Select(s => new { s.Framework!.DistrictId, Levels = s.Framework.Levels.Select(l => l.Points).ToList() })
+                    .FirstOrDefaultAsync(token);
+                if (allowed.Count != studentIds.Count || scale is null || scale.Levels.Count == 0
+                    || allowed.Any(s => s.DistrictId != scale.DistrictId))
+                {
+                    return Result.Fail("NotFoundBody");
+                }
+                var (low, high) = (scale.Levels.Min(), scale.Levels.Max());
+                if (scores.Any(s => s.Score < low || s.Score > high))
+                {
+                    return Result.Fail("Mastery.Problem.ScoreOutOfScale", low, high);
+                }
+
+                var keys = scores.ToDictionary(s => s.StudentId, s => KeyFor(key, s.StudentId));
+                var keyValues = keys.Values.ToList();
+                var done = await db.Evidence.Where(e => e.ExternalId != null && keyValues.Contains(e.ExternalId))
+                    .Select(e => e.StudentId).ToListAsync(token);
+                var fresh = scores.Where(s => !done.Contains(s.StudentId)).ToList();
+                if (fresh.Count == 0)
+                {
+                    return Result.Ok;
+                }
+
+                await LockAsync(db, standardId, fresh.Select(s => s.StudentId), token);
+                db.Evidence.AddRange(fresh.Select(s => new Evidence
+                {
+                    StudentId = s.StudentId,
+                    StandardId = standardId,
+                    Score = s.Score,
+                    Source = EvidenceSource.TeacherAssessment,
+                    RecordedByUserId = me.UserId,
+                    SectionId = sectionId,
+                    ObservedAt = observedAt,
+                    RecordedAt = now,
+                    Note = s.Note?.Trim() ?? "",
+                    ExternalId = keys[s.StudentId],
+                }));
+                await db.SaveChangesAsync(token);
+                var touched = fresh.Select(s => s.StudentId).ToList();
+                await RecomputeAsync(db, standardId, touched, now, token);
+                db.AccessAudit.AddRange(touched.Select(id => audit.Row(me, id, "evidence-recorded")));
+                await db.SaveChangesAsync(token);
+                await ChangeFeed.NotifyAsync(db, touched, "evidence", token);
+                return Result.Ok;
+            }, ct);
+            if (outcome.Succeeded)
+            {
+                logger.LogInformation("Evidence on standard {StandardId} recorded for {Count} students by {UserId}",
+                    standardId, scores.Count, me.UserId);
+            }
+            else if (outcome.ErrorKey == "NotFoundBody")
+            {
+                foreach (var id in studentIds)
+                {
+                    await audit.DeniedAsync(me, id, "evidence-record");
+                }
+            }
+            return outcome;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
+            && pg.ConstraintName?.Contains("external_id", StringComparison.Ordinal) == true)
+        {
+            // The same submission committed concurrently (a double click racing itself): it is recorded once.
+            return Result.Ok;
+        }
+    }
+
+    /// <summary>The idempotency key of one student's row in one submission, kept in the evidence's external id.</summary>
+    public static string KeyFor(Guid submission, int studentId) =>
+        $"key:{submission:N}:{studentId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    private static DateTimeOffset Noon(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(new TimeOnly(12, 0));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    private static Task<bool> TeachesAsync(AppDbContext db, Viewer me, int studentId, int? sectionId, CancellationToken ct) =>
+        db.Enrollments.AnyAsync(e => e.StudentId == studentId && e.Active && e.Section!.Active
+            && (sectionId == null || e.SectionId == sectionId)
+            && e.Section.Teachers.Any(t => t.TeacherUserId == me.UserId), ct);
+
+    /// <summary>
+    /// Serializes writers of the same student × standard (in a fixed order, so two class submissions cannot deadlock):
+    /// the recompute then sees every committed evidence of the pair.
+    /// </summary>
+    private static async Task LockAsync(AppDbContext db, int standardId, IEnumerable<int> studentIds, CancellationToken ct)
+    {
+        var ordered = studentIds.Distinct().Order().ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT count(pg_advisory_xact_lock(s, {standardId})) FROM unnest({ordered}) WITH ORDINALITY AS u(s, n)", ct);
+    }
+
+    /// <summary>Recomputes the rollups of the students on one standard from all their non-voided evidence.</summary>
+    internal static async Task RecomputeAsync(
+        AppDbContext db, int standardId, IReadOnlyCollection<int> studentIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var framework = await db.Standards.Where(s => s.Id == standardId)
+            .Select(s => new
+            {
+                s.Framework!.Method,
+                s.Framework.MethodParameter,
+                Mastery = s.Framework.Levels.Where(l => l.IsMastery).Select(l => (decimal?)l.Points).FirstOrDefault(),
+            })
+            .FirstAsync(ct);
+        var masteryPoints = framework.Mastery ?? decimal.MaxValue;
+        var evidence = (await db.Evidence.AsNoTracking()
+                .Where(e => studentIds.Contains(e.StudentId) && e.StandardId == standardId && e.VoidedAt == null)
+                .Select(e => new { e.StudentId, e.Id, e.Score, e.ObservedAt, e.RecordedAt })
+                .ToListAsync(ct))
+            .ToLookup(e => e.StudentId);
+        var rollups = await db.MasteryRollups
+            .Where(r => r.StandardId == standardId && studentIds.Contains(r.StudentId))
+            .ToDictionaryAsync(r => r.StudentId, ct);
+
+        foreach (var studentId in studentIds.Distinct())
+        {
+            var mine = evidence[studentId].ToList();
+            var result = MasteryCalculator.Calculate(
+                mine.Select(e => new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt)),
+                framework.Method, framework.MethodParameter, masteryPoints);
+            if (!rollups.TryGetValue(studentId, out var rollup))
+            {
+                rollup = new MasteryRollup { StudentId = studentId, StandardId = standardId };
+                db.MasteryRollups.Add(rollup);
+            }
+            rollup.Score = result.Score;
+            rollup.AtMastery = result.Score >= masteryPoints;
+            rollup.EvidenceCount = mine.Count;
+            rollup.LastEvidenceAt = mine.Count == 0 ? null : mine.Max(e => e.ObservedAt);
+            rollup.Method = framework.Method;
+            rollup.MethodVersion = MasteryCalculator.Version;
+            rollup.UpdatedAt = now;
+        }
+    }
+}

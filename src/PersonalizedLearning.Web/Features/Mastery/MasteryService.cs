@@ -1,0 +1,169 @@
+using Microsoft.EntityFrameworkCore;
+using PersonalizedLearning.Web.Data;
+using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Infrastructure;
+
+namespace PersonalizedLearning.Web.Features.Mastery;
+
+/// <summary>
+/// Mastery reads: the section grid (rollups only), one student's evidence timeline with "why this level", and a
+/// student's own mastery with next steps. Every student query starts from the access filter.
+/// </summary>
+public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit, DistrictClock clock)
+{
+    public async Task<SectionGrid?> SectionGridAsync(int sectionId, int? frameworkId, CancellationToken ct = default) =>
+        await SectionGridAsync(await currentUser.GetAsync(), sectionId, frameworkId, ct);
+
+    /// <summary>The grid of one of the viewer's own sections; null when the section is not theirs (or missing).</summary>
+    public async Task<SectionGrid?> SectionGridAsync(Viewer me, int sectionId, int? frameworkId, CancellationToken ct = default)
+    {
+        await using var db = await dbf.CreateDbContextAsync(ct);
+        var section = await db.Sections.AsNoTracking()
+            .Where(s => s.Id == sectionId && s.Active && s.Teachers.Any(t => t.TeacherUserId == me.UserId))
+            .Select(s => new { s.Id, s.Name, s.CourseName, s.SchoolId, DistrictId = db.Schools.Where(x => x.Id == s.SchoolId).Select(x => x.DistrictId).First() })
+            .FirstOrDefaultAsync(ct);
+        if (section is null || !me.Is(Roles.Teacher))
+        {
+            return null;
+        }
+        var frameworks = await db.Frameworks.AsNoTracking().Where(f => f.DistrictId == section.DistrictId)
+            .OrderBy(f => f.Name).Select(f => new FrameworkChoice(f.Id, f.Name)).ToListAsync(ct);
+        if (frameworks.Count == 0)
+        {
+            return null;
+        }
+        // Default: the framework of the section's latest evidence (one index lookup), else the first.
+        var chosen = frameworks.Any(f => f.Id == frameworkId) ? frameworkId!.Value
+            : await db.Evidence.AsNoTracking().Where(e => e.SectionId == sectionId).OrderByDescending(e => e.RecordedAt)
+                .Select(e => (int?)db.Standards.Where(s => s.Id == e.StandardId).Select(s => s.FrameworkId).First())
+                .FirstOrDefaultAsync(ct) ?? frameworks[0].Id;
+
+        var levels = await LevelsAsync(db, chosen, ct);
+        var standards = await db.Standards.AsNoTracking().Where(s => s.FrameworkId == chosen)
+            .OrderBy(s => s.SortOrder)
+            .Select(s => new StandardColumn(s.Id, s.Code, s.Statement, s.ParentId))
+            .ToListAsync(ct);
+        var students = db.Students.AsNoTracking().VisibleTo(db, me)
+            .Where(s => s.Enrollments.Any(e => e.SectionId == sectionId && e.Active));
+        var roster = await students.OrderBy(s => s.LastName).ThenBy(s => s.FirstName)
+            .Select(s => new GridStudent(s.Id, s.FirstName + " " + s.LastName))
+            .ToListAsync(ct);
+        var cells = await db.MasteryRollups.AsNoTracking()
+            .Where(r => students.Any(s => s.Id == r.StudentId))
+            .Where(r => db.Standards.Any(s => s.Id == r.StandardId && s.FrameworkId == chosen))
+            .Select(r => new GridCell(r.StudentId, r.StandardId, r.Score, r.AtMastery, r.EvidenceCount, r.LastEvidenceAt))
+            .ToListAsync(ct);
+        await audit.ViewedAsync(me, roster.Select(s => s.Id), "mastery-grid");
+
+        var parentIds = standards.Where(s => s.ParentId is not null).Select(s => s.ParentId).ToHashSet();
+        var leaves = standards.Where(s => !parentIds.Contains(s.Id)).ToList();
+
+        var zone = await clock.TimeZoneAsync(ct);
+        var year = await clock.CurrentYearAsync(ct);
+        var calendar = year is null ? null : await clock.CalendarAsync(year, section.SchoolId, ct);
+        var codes = leaves.ToDictionary(s => s.Id, s => s.Code);
+        var today = clock.Today(zone);
+        var attention = roster
+            .Select(s => MasteryAttention.For(s, cells, codes, today, calendar,
+                at => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime)))
+            .OfType<AttentionRow>()
+            .ToList();
+
+        return new SectionGrid(section.Id, section.Name, section.CourseName, frameworks, chosen, levels,
+            [.. standards.Where(s => parentIds.Contains(s.Id))], leaves, roster, cells, attention);
+    }
+
+    /// <summary>A student's evidence on one standard, oldest first, with each one's weight; null outside the viewer's scope.</summary>
+    public async Task<EvidenceTimeline?> TimelineAsync(int studentId, int standardId, CancellationToken ct = default)
+    {
+        var me = await currentUser.GetAsync();
+        await using var db = await dbf.CreateDbContextAsync(ct);
+        var student = await db.Students.AsNoTracking().VisibleTo(db, me).Where(s => s.Id == studentId)
+            .Select(s => new { s.Id, Name = s.FirstName + " " + s.LastName }).FirstOrDefaultAsync(ct);
+        var standard = await db.Standards.AsNoTracking().Where(s => s.Id == standardId)
+            .Select(s => new { s.Id, s.Code, s.Statement, s.FrameworkId, s.Framework!.Method, s.Framework.MethodParameter })
+            .FirstOrDefaultAsync(ct);
+        if (student is null || standard is null)
+        {
+            await audit.DeniedAsync(me, studentId, "mastery-evidence");
+            return null;
+        }
+        var levels = await LevelsAsync(db, standard.FrameworkId, ct);
+        var rows = await db.Evidence.AsNoTracking()
+            .Where(e => e.StudentId == studentId && e.StandardId == standardId)
+            .OrderBy(e => e.ObservedAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id)
+            .Select(e => new
+            {
+                e.Id,
+                e.ObservedAt,
+                e.RecordedAt,
+                e.Score,
+                e.Source,
+                e.Note,
+                e.VoidedAt,
+                e.VoidReason,
+                By = db.Users.Where(u => u.Id == e.RecordedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var masteryPoints = levels.FirstOrDefault(l => l.IsMastery)?.Points ?? decimal.MaxValue;
+        var result = MasteryCalculator.Calculate(
+            rows.Where(r => r.VoidedAt == null).Select(r => new ScoredEvidence(r.Id, r.Score, r.ObservedAt, r.RecordedAt)),
+            standard.Method, standard.MethodParameter, masteryPoints);
+        var weights = result.Weights.ToDictionary(w => w.EvidenceId, w => w.Weight);
+        await audit.ViewedAsync(me, studentId, "mastery-evidence");
+        var level = result.Score is null ? null : levels.Where(l => result.Score >= l.Points).MaxBy(l => l.Points);
+        return new EvidenceTimeline(student.Id, student.Name, standard.Id, standard.Code, standard.Statement,
+            standard.Method, standard.MethodParameter, result.Score, level, levels,
+            [.. rows.Select(r => new EvidenceItem(r.Id, r.ObservedAt, r.RecordedAt, r.Score, r.Source, r.Note, r.By,
+                r.VoidedAt != null, r.VoidReason, weights.GetValueOrDefault(r.Id)))]);
+    }
+
+    /// <summary>The signed-in student's mastery by standard, and next steps: prerequisites mastered, not yet mastered itself.</summary>
+    public async Task<MyMastery?> MyMasteryAsync(CancellationToken ct = default)
+    {
+        var me = await currentUser.GetAsync();
+        await using var db = await dbf.CreateDbContextAsync(ct);
+        var student = await db.Students.AsNoTracking().VisibleTo(db, me).Where(s => s.UserId == me.UserId)
+            .Select(s => new { s.Id, s.DistrictId, Name = s.FirstName + " " + s.LastName }).FirstOrDefaultAsync(ct);
+        if (student is null)
+        {
+            return null;
+        }
+        var rollups = await db.MasteryRollups.AsNoTracking().Where(r => r.StudentId == student.Id)
+            .ToDictionaryAsync(r => r.StandardId, ct);
+        var frameworks = await db.Frameworks.AsNoTracking().Where(f => f.DistrictId == student.DistrictId)
+            .OrderBy(f => f.Name)
+            .Select(f => new
+            {
+                f.Id,
+                f.Name,
+                Levels = f.Levels.OrderBy(l => l.Points).Select(l => new LevelView(l.Points, l.Name, l.Color, l.IsMastery)).ToList(),
+                Standards = f.Standards.OrderBy(s => s.SortOrder)
+                    .Select(s => new { s.Id, s.Code, s.Statement, s.ParentId, Prerequisites = s.Prerequisites.Select(p => p.Id).ToList() })
+                    .ToList(),
+            })
+            .ToListAsync(ct);
+        await audit.ViewedAsync(me, student.Id, "my-mastery");
+
+        var result = new List<MyFramework>();
+        foreach (var f in frameworks)
+        {
+            var parents = f.Standards.Where(s => s.ParentId is not null).Select(s => s.ParentId).ToHashSet();
+            var views = f.Standards.ToDictionary(s => s.Id, s =>
+            {
+                var r = rollups.GetValueOrDefault(s.Id);
+                var level = r?.Score is { } score ? f.Levels.Where(l => score >= l.Points).MaxBy(l => l.Points) : null;
+                return new MyStandard(s.Id, s.Code, s.Statement, s.ParentId, r?.Score, level, r?.AtMastery ?? false, r?.EvidenceCount ?? 0);
+            });
+            var next = MasteryPaths.NextSteps(
+                f.Standards.Where(s => !parents.Contains(s.Id)).Select(s => (s.Id, (IReadOnlyCollection<int>)s.Prerequisites)),
+                views.Values.Where(v => v.AtMastery).Select(v => v.Id).ToHashSet());
+            result.Add(new MyFramework(f.Id, f.Name, f.Levels, [.. views.Values], [.. next.Select(id => views[id])]));
+        }
+        return new MyMastery(student.Id, student.Name, result);
+    }
+
+    private static Task<List<LevelView>> LevelsAsync(AppDbContext db, int frameworkId, CancellationToken ct) =>
+        db.MasteryLevels.AsNoTracking().Where(l => l.FrameworkId == frameworkId).OrderBy(l => l.Points)
+            .Select(l => new LevelView(l.Points, l.Name, l.Color, l.IsMastery)).ToListAsync(ct);
+}
