@@ -36,4 +36,8 @@ public static class StudentAccess
     /// <summary>The student record of a signed-in student (for "my plan", "my profile"); null for everyone else.</summary>
     public static Task<int?> OwnStudentIdAsync(this AppDbContext db, Viewer me, CancellationToken ct = default) =>
         db.Students.Where(s => s.UserId == me.UserId && s.Active).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
+
+    /// <summary>The district of the signed-in user while their account is active; null otherwise.</summary>
+    public static Task<int?> DistrictIdAsync(this AppDbContext db, Viewer me, CancellationToken ct = default) =>
+        db.Users.Where(u => u.Id == me.UserId && u.Active).Select(u => (int?)u.DistrictId).FirstOrDefaultAsync(ct);
 }

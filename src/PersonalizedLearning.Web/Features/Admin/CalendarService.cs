@@ -96,6 +96,6 @@ public sealed class CalendarService(IDbContextFactory<AppDbContext> dbf, Current
 
     private static async Task<int?> DistrictOfAdminAsync(AppDbContext db, Viewer me, CancellationToken ct) =>
         me.Is(Roles.DistrictAdmin)
-            ? await db.Users.Where(u => u.Id == me.UserId && u.Active).Select(u => (int?)u.DistrictId).FirstOrDefaultAsync(ct)
+            ? await db.DistrictIdAsync(me, ct)
             : null;
 }

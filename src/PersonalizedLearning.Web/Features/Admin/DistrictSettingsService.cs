@@ -85,7 +85,7 @@ public sealed class DistrictSettingsService(
         }
         return await dbf.InTransactionAsync(async (db, t) =>
         {
-            var districtId = await db.Users.Where(u => u.Id == me.UserId && u.Active).Select(u => (int?)u.DistrictId).FirstOrDefaultAsync(t);
+            var districtId = await db.DistrictIdAsync(me, t);
             var district = districtId is null ? null : await db.Districts.FirstOrDefaultAsync(d => d.Id == districtId, t);
             if (district is null)
             {
