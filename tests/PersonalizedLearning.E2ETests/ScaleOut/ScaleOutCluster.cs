@@ -13,12 +13,13 @@ namespace PersonalizedLearning.E2ETests.ScaleOut;
 /// </summary>
 public sealed class ScaleOutCluster : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly string workDirectory = Directory.CreateTempSubdirectory("pl-scaleout-").FullName;
     private IPlaywright? playwright;
     private Process? haproxy;
     private readonly StringBuilder haproxyLog = new();
+    private readonly List<string> startup = [];
 
     public TestDb Db { get; private set; } = null!;
 
@@ -36,7 +37,9 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         {
             return; // every test here is skipped, saying why
         }
+        var watch = Stopwatch.StartNew();
         Db = await TestDatabase.CreateAsync();
+        startup.Add($"database {watch.Elapsed.TotalSeconds:F1} s");
         var dll = WebDll();
         Nodes = new Dictionary<string, AppNode>
         {
@@ -44,10 +47,12 @@ public sealed class ScaleOutCluster : IAsyncLifetime
             ["w2"] = new AppNode("w2", dll, FreePort(), Db, workDirectory),
         };
         // Both nodes start at once, as they would after a deployment.
-        await Task.WhenAll(Nodes.Values.Select(n => n.StartAsync(http, StartTimeout)));
+        await Task.WhenAll(Nodes.Values.Select(n => n.StartAsync(Http, StartTimeout)));
+        startup.Add($"both nodes healthy {watch.Elapsed.TotalSeconds:F1} s");
         await StartHaproxyAsync();
+        startup.Add($"HAProxy routing to both {watch.Elapsed.TotalSeconds:F1} s");
 
-        Assertions.SetDefaultExpectTimeout(20_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -62,12 +67,17 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
     }
 
+    /// <summary>How long the cluster took to come up (cumulative), for the test output.</summary>
+    public string StartupReport() => "Cluster start: " + string.Join(", ", startup);
+
     /// <summary>Restarts any node a previous test killed and waits until HAProxy routes to it again.</summary>
     public async Task EnsureAllNodesUpAsync()
     {
         foreach (var node in Nodes.Values.Where(n => !n.IsRunning))
         {
-            await node.StartAsync(http, StartTimeout);
+            var watch = Stopwatch.StartNew();
+            await node.StartAsync(Http, StartTimeout);
+            startup.Add($"{node.Name} restarted in {watch.Elapsed.TotalSeconds:F1} s");
         }
         foreach (var node in Nodes.Values)
         {
@@ -84,7 +94,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             Locale = "en-US",
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
         if (pinnedTo is not null)
         {
             await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "PLNODE", Value = pinnedTo, Url = BaseUrl.ToString() }]);
@@ -162,7 +172,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         request.Headers.Add("Cookie", $"PLNODE={node}");
         try
         {
-            using var response = await http.SendAsync(request);
+            using var response = await Http.SendAsync(request);
             return response.StatusCode == HttpStatusCode.OK
                 && response.Headers.TryGetValues("X-Served-By", out var servedBy) && servedBy.Single() == node;
         }
