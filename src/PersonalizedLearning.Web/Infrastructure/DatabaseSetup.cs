@@ -72,6 +72,7 @@ public static class DatabaseSetup
         // Role names cannot be parameters; the name is quoted as an identifier above.
         // Two nodes starting together both grant: concurrent GRANTs on one table fail with "tuple concurrently
         // updated", so the grants run one node at a time under a transaction-scoped advisory lock.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5)); // may wait for another node's grants
 #pragma warning disable EF1002
         await db.Database.ExecuteSqlRawAsync($"""
             BEGIN;

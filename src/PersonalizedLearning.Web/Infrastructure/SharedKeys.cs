@@ -20,7 +20,9 @@ public static class SharedKeys
     {
         await using var connection = new NpgsqlConnection(DatabaseSetup.AppConnectionString(config));
         await connection.OpenAsync(ct);
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection))
+        // Another node may hold the lock while it builds its EF model and writes the key: wait for it (a session lock is
+        // released if that node dies).
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection) { CommandTimeout = 300 })
         {
             await take.ExecuteNonQueryAsync(ct);
         }
