@@ -128,10 +128,11 @@ public class ScaleOutTests(ScaleOutCluster cluster, ITestOutputHelper output) : 
             {
                 if (await retry.IsVisibleAsync())
                 {
-                    await retry.ClickAsync(new() { Timeout = 2_000 });
+                    // Retry reloads the page when the other node does not know the circuit (the click may time out waiting).
+                    await retry.ClickAsync(new() { Timeout = 5_000 });
                 }
             }
-            catch (PlaywrightException)
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
             {
                 // The page is navigating (the reload has begun): nothing to press.
             }
