@@ -5,8 +5,8 @@
 #   bash scripts/test.sh [extra dotnet test args, e.g. --filter Category=Unit]
 #
 # Steps:
-#   1. make sure PostgreSQL server binaries and Chromium are installed
-#      (apt-get, only when missing);
+#   1. make sure PostgreSQL server binaries, Chromium and HAProxy are
+#      installed (apt-get, only when missing);
 #   2. start a throwaway PostgreSQL cluster in a temp dir on a free port,
 #      tuned for speed (fsync=off etc.; its data is deleted afterwards);
 #   3. `dotnet build PersonalizedLearning.sln -c Release`;
@@ -123,6 +123,19 @@ else
 fi
 echo "Browser: ${PL_CHROMIUM}" >&2
 export PL_CHROMIUM
+
+# HAProxy for the two-node scale-out test (tests/*E2ETests/ScaleOut), which runs
+# deploy/haproxy.cfg in front of two app processes. Without it that test is
+# skipped (saying so), so a failed install does not stop the run.
+if ! command -v haproxy >/dev/null 2>&1 && [[ ! -x /usr/sbin/haproxy ]]; then
+  t0="$(pg__now)"
+  echo "HAProxy not found; installing it with apt-get" >&2
+  if pl_apt_install haproxy; then
+    echo "HAProxy installed in $(pg__elapsed "${t0}")s" >&2
+  else
+    echo "WARNING: could not install haproxy; the scale-out test will be skipped" >&2
+  fi
+fi
 
 # --- 2. throwaway PostgreSQL -------------------------------------------------
 phase "postgresql start"

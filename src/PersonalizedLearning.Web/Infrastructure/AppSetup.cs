@@ -82,6 +82,8 @@ public static class AppSetup
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Database");
         await DatabaseSetup.MigrateAsync(app.Configuration, logger);
+        // Scale-out: one Data Protection key for all nodes, created before any node needs one.
+        await SharedKeys.EnsureActiveKeyAsync(app.Services, app.Configuration, logger);
         if (seed)
         {
             await using var db = DatabaseSetup.OwnerContext(app.Configuration);

@@ -126,13 +126,15 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
     }
 }
 
-/// <summary>One LISTEN connection per node; reconnects with back-off and tells subscribers to resync after a gap.</summary>
+/// <summary>One LISTEN connection per node (ConnectionStrings:Listen, else the app's); reconnects with back-off and tells subscribers to resync after a gap.</summary>
 public sealed class ChangeFeedListener(ChangeFeed feed, IConfiguration config, ILogger<ChangeFeedListener> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(DatabaseSetup.AppConnectionString(config))
+        // "ConnectionStrings:Listen" points LISTEN straight at PostgreSQL when the app's own connections go through a
+        // transaction-pooling PgBouncer, which cannot hold a LISTEN (docs/SCALING.md); by default it is the app's.
+        var builder = new NpgsqlConnectionStringBuilder(config.GetConnectionString("Listen") ?? DatabaseSetup.AppConnectionString(config))
         {
             KeepAlive = 15,
             Pooling = false,

@@ -63,16 +63,25 @@ public static class DatabaseSetup
         return new AppDbContext(options.Options);
     }
 
+    /// <summary>Advisory lock key held while granting the app role its rights ("PLGRANT").</summary>
+    private const long GrantLockKey = 0x504C4752414E54;
+
     private static async Task GrantAppRoleAsync(AppDbContext db, string appRole, CancellationToken ct)
     {
         var role = new NpgsqlCommandBuilder().QuoteIdentifier(appRole);
         // Role names cannot be parameters; the name is quoted as an identifier above.
+        // Two nodes starting together both grant: concurrent GRANTs on one table fail with "tuple concurrently
+        // updated", so the grants run one node at a time under a transaction-scoped advisory lock.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5)); // may wait for another node's grants
 #pragma warning disable EF1002
         await db.Database.ExecuteSqlRawAsync($"""
+            BEGIN;
+            SELECT pg_advisory_xact_lock({GrantLockKey});
             GRANT USAGE ON SCHEMA public TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
             REVOKE UPDATE, DELETE, TRUNCATE ON access_audit FROM {role};
+            COMMIT;
             """, ct);
 #pragma warning restore EF1002
     }
