@@ -82,12 +82,21 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         }
     }
 
+    /// <summary>A payload is "id:what", or "id,id,…:what" for a batch (bulk imports: one event per 600 students).</summary>
     internal void Publish(string payload)
     {
         var colon = payload.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && int.TryParse(payload.AsSpan(0, colon), out var id))
+        if (colon <= 0)
         {
-            Publish(new StudentChanged(id, payload[(colon + 1)..]));
+            return;
+        }
+        var what = payload[(colon + 1)..];
+        foreach (var range in payload.AsSpan(0, colon).Split(','))
+        {
+            if (int.TryParse(payload.AsSpan(0, colon)[range], out var id))
+            {
+                Publish(new StudentChanged(id, what));
+            }
         }
     }
 
