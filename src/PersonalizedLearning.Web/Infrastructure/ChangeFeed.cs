@@ -91,12 +91,33 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
             return;
         }
         var what = payload[(colon + 1)..];
-        foreach (var range in payload.AsSpan(0, colon).Split(','))
+        var ids = payload.AsSpan(0, colon);
+        if (!ids.Contains(','))
         {
-            if (int.TryParse(payload.AsSpan(0, colon)[range], out var id))
+            if (int.TryParse(ids, out var single))
             {
-                Publish(new StudentChanged(id, what));
+                Publish(new StudentChanged(single, what));
             }
+            return;
+        }
+        // A batch: each open page hears once, for the first of its students in the batch.
+        var targets = new Dictionary<Subscription, int>();
+        lock (gate)
+        {
+            foreach (var range in ids.Split(','))
+            {
+                if (int.TryParse(ids[range], out var id) && byStudent.TryGetValue(id, out var list))
+                {
+                    foreach (var subscription in list)
+                    {
+                        targets.TryAdd(subscription, id);
+                    }
+                }
+            }
+        }
+        foreach (var (target, id) in targets)
+        {
+            _ = DeliverAsync(target, new StudentChanged(id, what));
         }
     }
 
