@@ -56,6 +56,17 @@ public sealed class EvidenceImportService(
         return result;
     }
 
+    /// <summary>A template CSV whose example rows name one of the importer's students and a standard of the district.</summary>
+    public async Task<string> TemplateAsync(Viewer me, CancellationToken ct)
+    {
+        var lookups = await LookupsAsync(me, ct);
+        var student = lookups?.Lookups.ByNumber.Keys.Order(StringComparer.Ordinal).FirstOrDefault() ?? "100001";
+        var framework = lookups?.Frameworks.OrderBy(f => f.Code, StringComparer.Ordinal).FirstOrDefault();
+        var standard = framework?.StandardsByCode.Keys.Where(c => c.Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? framework?.StandardsByCode.Keys.FirstOrDefault() ?? "STD.1";
+        return EvidenceImportReader.Template(student, framework?.Code ?? "FRAMEWORK", standard, (lookups?.Lookups.Today ?? DateOnly.FromDateTime(clock.Time.GetUtcNow().UtcDateTime)).AddDays(-1));
+    }
+
     private sealed record Read(IReadOnlyList<ImportRow> Rows, IReadOnlyList<ImportFramework> Frameworks);
 
     private async Task<(Read? Read, EvidenceImportResult? Failed)> ReadAsync(

@@ -22,6 +22,14 @@ public static class MasteryEndpoints
                 return Results.File(bytes, "text/csv; charset=utf-8", $"mastery-section-{sectionId}.csv");
             })
             .RequireAuthorization(Policies.Teacher);
+
+        // Bulk evidence import: the template CSV (teachers and district admins).
+        app.MapGet("/evidence/import/template.csv", async (HttpContext http, EvidenceImportService import) =>
+            {
+                var csv = await import.TemplateAsync(Viewer.From(http.User), http.RequestAborted);
+                return Results.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "evidence-import-template.csv");
+            })
+            .RequireAuthorization(p => p.RequireRole(Domain.Roles.Teacher, Domain.Roles.DistrictAdmin));
         return app;
     }
 }
