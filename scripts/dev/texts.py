@@ -585,6 +585,14 @@ T = {
  "Import.Problem.ReservedExternalId": ("External ids starting with “key:” are reserved.", "Los identificadores externos que empiezan con «key:» están reservados."),
  "Import.Problem.DuplicateExternalId": ("The same external id is on line {0}.", "El mismo identificador externo está en la línea {0}."),
  "Import.Problem.DuplicateLine": ("Same student, standard, date, source and score as line {0}.", "Mismo estudiante, estándar, fecha, fuente y puntuación que la línea {0}."),
+ "Mastery.Attention.Falling": ("falling on {0} (each of the last three scores lower)", "en descenso en {0} (cada una de las tres últimas puntuaciones más baja)"),
+ "Mastery.Attention.DroppedLevel": ("down a level in {0} school days on {1}", "bajó un nivel en {0} días escolares en {1}"),
+ "Mastery.SmallGroups": ("Small-group suggestions ({0})", "Sugerencias de grupos pequeños ({0})"),
+ "Mastery.SmallGroupsList": ("Suggested small groups", "Grupos pequeños sugeridos"),
+ "Mastery.SmallGroupsHint": ("Students who all still need the same standards, at a similar level: plan targeted instruction, then record evidence for the group.", "Estudiantes que aún necesitan los mismos estándares, con un nivel parecido: planifique enseñanza focalizada y luego registre evidencia para el grupo."),
+ "Mastery.NoSmallGroups": ("No groups to suggest: no two students share an unmastered standard with evidence.", "No hay grupos que sugerir: ningún par de estudiantes comparte un estándar no dominado con evidencia."),
+ "Mastery.RecordForGroup": ("Record evidence for this group", "Registrar evidencia para este grupo"),
+ "Mastery.RecordForGroupOf": ("Record evidence for the group on {0} ({1} students)", "Registrar evidencia para el grupo en {0} ({1} estudiantes)"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>
