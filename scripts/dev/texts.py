@@ -593,6 +593,18 @@ T = {
  "Mastery.NoSmallGroups": ("No groups to suggest: no two students share an unmastered standard with evidence.", "No hay grupos que sugerir: ningún par de estudiantes comparte un estándar no dominado con evidencia."),
  "Mastery.RecordForGroup": ("Record evidence for this group", "Registrar evidencia para este grupo"),
  "Mastery.RecordForGroupOf": ("Record evidence for the group on {0} ({1} students)", "Registrar evidencia para el grupo en {0} ({1} estudiantes)"),
+ "Mastery.Pacing": ("My goals: pacing", "Mis metas: ritmo"),
+ "Mastery.PacingHint": ("How many of each goal's standards you have mastered, compared with the time left until its target date.", "Cuántos estándares de cada meta dominas, comparado con el tiempo que queda hasta su fecha objetivo."),
+ "Mastery.GoalProgress": ("{0} of {1} standards mastered, target {2}", "{0} de {1} estándares dominados, fecha objetivo {2}"),
+ "Mastery.Pace.OnTrack": ("On track", "Al día"),
+ "Mastery.Pace.Behind": ("Behind", "Atrasado"),
+ "Mastery.Pace.Ahead": ("Ahead", "Adelantado"),
+ "Mastery.Pace.Done": ("Done", "Logrado"),
+ "Mastery.ForMyGoal": ("for my goal “{0}”", "para mi meta «{0}»"),
+ "Mastery.Trend": ("Trend", "Tendencia"),
+ "Mastery.Trend.Rising": ("Rising", "Subiendo"),
+ "Mastery.Trend.Steady": ("Steady", "Estable"),
+ "Mastery.Trend.Falling": ("Falling", "Bajando"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

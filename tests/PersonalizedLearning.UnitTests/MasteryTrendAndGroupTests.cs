@@ -90,3 +90,27 @@ public class MasteryTrendAndGroupTests
             });
     }
 }
+
+/// <summary>The student's view: trend per standard and pacing against plan goals' target dates.</summary>
+public class MasteryPacingTests
+{
+    private static readonly DateOnly Start = new(2026, 9, 1);
+    private static readonly DateOnly Target = new(2026, 12, 10);
+
+    [Theory]
+    [InlineData(new[] { 2.0, 3.0 }, ScoreTrend.Rising)]
+    [InlineData(new[] { 3.0, 3.0 }, ScoreTrend.Steady)]
+    [InlineData(new[] { 3.0, 2.0 }, ScoreTrend.Falling)]
+    [InlineData(new[] { 3.0 }, ScoreTrend.None)]
+    public void Trend_compares_the_latest_score_with_the_one_before(double[] scores, ScoreTrend trend) =>
+        Assert.Equal(trend, MasteryPacing.Trend([.. scores.Select(s => (decimal)s)]));
+
+    [Theory]
+    [InlineData("2026-10-20", 2, 4, Pace.OnTrack)]   // half the time, half the standards
+    [InlineData("2026-10-20", 0, 4, Pace.Behind)]    // half the time, nothing mastered
+    [InlineData("2026-09-10", 3, 4, Pace.Ahead)]     // a tenth of the time, most mastered
+    [InlineData("2026-12-11", 3, 4, Pace.Behind)]    // past the target date
+    [InlineData("2026-12-11", 4, 4, Pace.Done)]
+    public void Pace_compares_standards_mastered_with_time_elapsed_toward_the_target(string today, int mastered, int total, Pace pace) =>
+        Assert.Equal(pace, MasteryPacing.For(Start, Target, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture), mastered, total));
+}

@@ -204,6 +204,26 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
                     .ToList(),
             })
             .ToListAsync(ct);
+        // The student's own scores (one student: small), for the trend of each standard.
+        var scores = (await db.Evidence.AsNoTracking().Where(e => e.StudentId == student.Id && e.VoidedAt == null)
+                .OrderBy(e => e.ObservedAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id)
+                .Select(e => new { e.StandardId, e.Score }).ToListAsync(ct))
+            .GroupBy(e => e.StandardId).ToDictionary(g => g.Key, g => g.Select(e => e.Score).ToList());
+        // This year's plan goals and their standards: next steps prefer these, and each goal gets a pace.
+        var year = await clock.CurrentYearAsync(ct);
+        var goals = year is null ? [] : await db.Plans.AsNoTracking()
+            .Where(p => p.StudentId == student.Id && p.SchoolYearId == year.Id)
+            .SelectMany(p => p.Goals).Where(g => g.Status != GoalStatus.Dropped).OrderBy(g => g.SortOrder)
+            .Select(g => new { g.Title, g.TargetDate, g.Status, Standards = g.Standards.Select(s => s.Id).ToList() })
+            .ToListAsync(ct);
+        var goalOf = new Dictionary<int, string>();
+        foreach (var g in goals)
+        {
+            foreach (var id in g.Standards)
+            {
+                goalOf.TryAdd(id, g.Title);
+            }
+        }
         await audit.ViewedAsync(me, student.Id, "my-mastery");
 
         var result = new List<MyFramework>();
@@ -214,14 +234,29 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
             {
                 var r = rollups.GetValueOrDefault(s.Id);
                 var level = r?.Score is { } score ? f.Levels.Where(l => score >= l.Points).MaxBy(l => l.Points) : null;
-                return new MyStandard(s.Id, s.Code, s.Statement, s.ParentId, r?.Score, level, r?.AtMastery ?? false, r?.EvidenceCount ?? 0);
+                return new MyStandard(s.Id, s.Code, s.Statement, s.ParentId, r?.Score, level, r?.AtMastery ?? false, r?.EvidenceCount ?? 0,
+                    MasteryPacing.Trend(scores.GetValueOrDefault(s.Id) ?? []), goalOf.GetValueOrDefault(s.Id));
             });
-            var next = MasteryPaths.NextSteps(
-                f.Standards.Where(s => !parents.Contains(s.Id)).Select(s => (s.Id, (IReadOnlyCollection<int>)s.Prerequisites)),
-                views.Values.Where(v => v.AtMastery).Select(v => v.Id).ToHashSet());
-            result.Add(new MyFramework(f.Id, f.Name, f.Levels, [.. views.Values], [.. next.Select(id => views[id])]));
+            var mastered = views.Values.Where(v => v.AtMastery).Select(v => v.Id).ToHashSet();
+            var leaves = f.Standards.Where(s => !parents.Contains(s.Id)).ToList();
+            var next = MasteryPaths.NextSteps(leaves.Select(s => (s.Id, (IReadOnlyCollection<int>)s.Prerequisites)), mastered);
+            // Standards of my plan goals that I can work on now (prerequisites mastered or none) come first.
+            var forGoals = leaves.Where(s => goalOf.ContainsKey(s.Id) && !mastered.Contains(s.Id) && s.Prerequisites.All(mastered.Contains))
+                .Select(s => s.Id).ToList();
+            result.Add(new MyFramework(f.Id, f.Name, f.Levels, [.. views.Values],
+                [.. forGoals.Concat(next.Where(id => !forGoals.Contains(id))).Select(id => views[id])]));
         }
-        return new MyMastery(student.Id, student.Name, result);
+        var today = await clock.TodayAsync(ct);
+        var paces = goals.Where(g => g.Standards.Count > 0)
+            .Select(g =>
+            {
+                var done = g.Standards.Count(mastered => rollups.GetValueOrDefault(mastered)?.AtMastery == true);
+                var pace = g.Status == GoalStatus.Achieved ? Pace.Done
+                    : MasteryPacing.For(year!.StartsOn, g.TargetDate, today, done, g.Standards.Count);
+                return new MyGoalPace(g.Title, g.TargetDate, done, g.Standards.Count, pace);
+            })
+            .ToList();
+        return new MyMastery(student.Id, student.Name, result, paces);
     }
 
     private static Task<List<LevelView>> LevelsAsync(AppDbContext db, int frameworkId, CancellationToken ct) =>
