@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Localization;
 using PersonalizedLearning.Web.Infrastructure;
 using PersonalizedLearning.Web.Resources;
@@ -22,6 +23,14 @@ public static class MasteryEndpoints
                     : await TableExport.FileAsync(MasteryExport.Grid(grid, t["Student"]), format, $"mastery-section-{sectionId}", http.RequestAborted);
             })
             .RequireAuthorization(Policies.Teacher);
+
+        // Bulk evidence import: the template CSV (teachers and district admins).
+        app.MapGet("/evidence/import/template.csv", async (HttpContext http, EvidenceImportService import) =>
+            {
+                var csv = await import.TemplateAsync(Viewer.From(http.User), http.RequestAborted);
+                return Results.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "evidence-import-template.csv");
+            })
+            .RequireAuthorization(p => p.RequireRole(Domain.Roles.Teacher, Domain.Roles.DistrictAdmin));
         return app;
     }
 }

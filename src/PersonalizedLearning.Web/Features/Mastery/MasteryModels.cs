@@ -56,8 +56,14 @@ public sealed record EvidenceTimeline(
     MasteryMethod Method, int MethodParameter, decimal? Score, LevelView? Level, IReadOnlyList<LevelView> Levels,
     IReadOnlyList<EvidenceItem> Items);
 
-public sealed record MyStandard(int Id, string Code, string Statement, int? ParentId, decimal? Score, LevelView? Level, bool AtMastery, int EvidenceCount);
+/// <summary>One standard in "my mastery": level, evidence count, the trend of the latest scores and the plan goal it serves.</summary>
+public sealed record MyStandard(
+    int Id, string Code, string Statement, int? ParentId, decimal? Score, LevelView? Level, bool AtMastery, int EvidenceCount,
+    ScoreTrend Trend = ScoreTrend.None, string? Goal = null);
 
 public sealed record MyFramework(int Id, string Name, IReadOnlyList<LevelView> Levels, IReadOnlyList<MyStandard> Standards, IReadOnlyList<MyStandard> NextSteps);
 
-public sealed record MyMastery(int StudentId, string StudentName, IReadOnlyList<MyFramework> Frameworks);
+/// <summary>A plan goal's pacing: its linked standards mastered so far against the time elapsed toward its target date.</summary>
+public sealed record MyGoalPace(string Title, DateOnly TargetDate, int Mastered, int Total, Pace Pace);
+
+public sealed record MyMastery(int StudentId, string StudentName, IReadOnlyList<MyFramework> Frameworks, IReadOnlyList<MyGoalPace>? Goals = null);

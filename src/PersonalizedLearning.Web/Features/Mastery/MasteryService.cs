@@ -73,6 +73,67 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
             [.. standards.Where(s => parentIds.Contains(s.Id))], leaves, roster, cells, attention);
     }
 
+    /// <summary>
+    /// The falling-trend part of "needs attention" for one of the viewer's sections: read from the class's evidence on
+    /// the framework (not the rollups), so the page loads it after the grid, without slowing the grid itself.
+    /// </summary>
+    public async Task<IReadOnlyList<FallingRow>?> FallingAsync(int sectionId, int frameworkId, CancellationToken ct = default)
+    {
+        var me = await currentUser.GetAsync();
+        await using var db = await dbf.CreateDbContextAsync(ct);
+        var section = await db.Sections.AsNoTracking()
+            .Where(s => s.Id == sectionId && s.Active && s.Teachers.Any(t => t.TeacherUserId == me.UserId))
+            .Select(s => new { s.SchoolId }).FirstOrDefaultAsync(ct);
+        var framework = await db.Frameworks.AsNoTracking().Where(f => f.Id == frameworkId)
+            .Select(f => new { f.Method, f.MethodParameter, Levels = f.Levels.ToList() }).FirstOrDefaultAsync(ct);
+        if (section is null || framework is null || !me.Is(Roles.Teacher))
+        {
+            return null;
+        }
+        var students = db.Students.AsNoTracking().VisibleTo(db, me)
+            .Where(s => s.Enrollments.Any(e => e.SectionId == sectionId && e.Active));
+        var roster = await students.Select(s => new { s.Id, Name = s.FirstName + " " + s.LastName }).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var codes = await db.Standards.AsNoTracking().Where(s => s.FrameworkId == frameworkId).ToDictionaryAsync(s => s.Id, s => s.Code, ct);
+        var evidence = await db.Evidence.AsNoTracking()
+            .Where(e => e.VoidedAt == null && students.Any(s => s.Id == e.StudentId) && db.Standards.Any(s => s.Id == e.StandardId && s.FrameworkId == frameworkId))
+            .Select(e => new { e.StudentId, e.StandardId, e.Id, e.Score, e.ObservedAt, e.RecordedAt })
+            .ToListAsync(ct);
+        await audit.ViewedAsync(me, roster.Keys, "mastery-trend");
+
+        var zone = await clock.TimeZoneAsync(ct);
+        var year = await clock.CurrentYearAsync(ct);
+        var calendar = year is null ? null : await clock.CalendarAsync(year, section.SchoolId, ct);
+        var thenDay = MasteryTrend.SchoolDaysBefore(clock.Today(zone), MasteryTrend.LevelDropSchoolDays, calendar);
+        var then = EvidenceImportReader.Noon(thenDay, zone).AddHours(12);
+        var masteryPoints = framework.Levels.FirstOrDefault(l => l.IsMastery)?.Points ?? decimal.MaxValue;
+        var rows = new List<FallingRow>();
+        foreach (var student in evidence.GroupBy(e => e.StudentId).Where(g => roster.ContainsKey(g.Key)))
+        {
+            var falling = new List<string>();
+            var dropped = new List<string>();
+            foreach (var pair in student.GroupBy(e => e.StandardId))
+            {
+                var ordered = pair.Select(e => new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt))
+                    .OrderBy(e => e.ObservedAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.EvidenceId).ToList();
+                var code = codes.GetValueOrDefault(pair.Key, "?");
+                if (MasteryTrend.IsFalling(ordered))
+                {
+                    falling.Add(code);
+                }
+                else if (MasteryTrend.DroppedALevel(ordered, then, framework.Method, framework.MethodParameter, masteryPoints, framework.Levels))
+                {
+                    dropped.Add(code);
+                }
+            }
+            if (falling.Count + dropped.Count > 0)
+            {
+                rows.Add(new FallingRow(student.Key, roster[student.Key],
+                    [.. falling.Order(StringComparer.Ordinal)], [.. dropped.Order(StringComparer.Ordinal)]));
+            }
+        }
+        return [.. rows.OrderBy(r => r.Name, StringComparer.CurrentCulture)];
+    }
+
     /// <summary>A student's evidence on one standard, oldest first, with each one's weight; null outside the viewer's scope.</summary>
     public async Task<EvidenceTimeline?> TimelineAsync(int studentId, int standardId, CancellationToken ct = default)
     {
@@ -143,6 +204,26 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
                     .ToList(),
             })
             .ToListAsync(ct);
+        // The student's own scores (one student: small), for the trend of each standard.
+        var scores = (await db.Evidence.AsNoTracking().Where(e => e.StudentId == student.Id && e.VoidedAt == null)
+                .OrderBy(e => e.ObservedAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id)
+                .Select(e => new { e.StandardId, e.Score }).ToListAsync(ct))
+            .GroupBy(e => e.StandardId).ToDictionary(g => g.Key, g => g.Select(e => e.Score).ToList());
+        // This year's plan goals and their standards: next steps prefer these, and each goal gets a pace.
+        var year = await clock.CurrentYearAsync(ct);
+        var goals = year is null ? [] : await db.Plans.AsNoTracking()
+            .Where(p => p.StudentId == student.Id && p.SchoolYearId == year.Id)
+            .SelectMany(p => p.Goals).Where(g => g.Status != GoalStatus.Dropped).OrderBy(g => g.SortOrder)
+            .Select(g => new { g.Title, g.TargetDate, g.Status, Standards = g.Standards.Select(s => s.Id).ToList() })
+            .ToListAsync(ct);
+        var goalOf = new Dictionary<int, string>();
+        foreach (var g in goals)
+        {
+            foreach (var id in g.Standards)
+            {
+                goalOf.TryAdd(id, g.Title);
+            }
+        }
         await audit.ViewedAsync(me, student.Id, "my-mastery");
 
         var result = new List<MyFramework>();
@@ -153,14 +234,29 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
             {
                 var r = rollups.GetValueOrDefault(s.Id);
                 var level = r?.Score is { } score ? f.Levels.Where(l => score >= l.Points).MaxBy(l => l.Points) : null;
-                return new MyStandard(s.Id, s.Code, s.Statement, s.ParentId, r?.Score, level, r?.AtMastery ?? false, r?.EvidenceCount ?? 0);
+                return new MyStandard(s.Id, s.Code, s.Statement, s.ParentId, r?.Score, level, r?.AtMastery ?? false, r?.EvidenceCount ?? 0,
+                    MasteryPacing.Trend(scores.GetValueOrDefault(s.Id) ?? []), goalOf.GetValueOrDefault(s.Id));
             });
-            var next = MasteryPaths.NextSteps(
-                f.Standards.Where(s => !parents.Contains(s.Id)).Select(s => (s.Id, (IReadOnlyCollection<int>)s.Prerequisites)),
-                views.Values.Where(v => v.AtMastery).Select(v => v.Id).ToHashSet());
-            result.Add(new MyFramework(f.Id, f.Name, f.Levels, [.. views.Values], [.. next.Select(id => views[id])]));
+            var mastered = views.Values.Where(v => v.AtMastery).Select(v => v.Id).ToHashSet();
+            var leaves = f.Standards.Where(s => !parents.Contains(s.Id)).ToList();
+            var next = MasteryPaths.NextSteps(leaves.Select(s => (s.Id, (IReadOnlyCollection<int>)s.Prerequisites)), mastered);
+            // Standards of my plan goals that I can work on now (prerequisites mastered or none) come first.
+            var forGoals = leaves.Where(s => goalOf.ContainsKey(s.Id) && !mastered.Contains(s.Id) && s.Prerequisites.All(mastered.Contains))
+                .Select(s => s.Id).ToList();
+            result.Add(new MyFramework(f.Id, f.Name, f.Levels, [.. views.Values],
+                [.. forGoals.Concat(next.Where(id => !forGoals.Contains(id))).Select(id => views[id])]));
         }
-        return new MyMastery(student.Id, student.Name, result);
+        var today = await clock.TodayAsync(ct);
+        var paces = goals.Where(g => g.Standards.Count > 0)
+            .Select(g =>
+            {
+                var done = g.Standards.Count(mastered => rollups.GetValueOrDefault(mastered)?.AtMastery == true);
+                var pace = g.Status == GoalStatus.Achieved ? Pace.Done
+                    : MasteryPacing.For(year!.StartsOn, g.TargetDate, today, done, g.Standards.Count);
+                return new MyGoalPace(g.Title, g.TargetDate, done, g.Standards.Count, pace);
+            })
+            .ToList();
+        return new MyMastery(student.Id, student.Name, result, paces);
     }
 
     private static Task<List<LevelView>> LevelsAsync(AppDbContext db, int frameworkId, CancellationToken ct) =>

@@ -17,6 +17,9 @@ public sealed partial class SectionMasteryPage
     private int[] studentIds = [];
     private SectionGrid? indexed;
     private Dictionary<(int, int), GridCell> cells = [];
+    private IReadOnlyList<FallingRow> falling = [];
+    private GroupSuggestion? recordingGroup;
+    private (SectionGrid? Model, int? Group, IReadOnlyList<GroupSuggestion> Groups) groups = (null, null, []);
 
     [Parameter]
     public int SectionId { get; set; }
@@ -45,12 +48,57 @@ public sealed partial class SectionMasteryPage
         {
             group = null;
             Model = await Mastery.SectionGridAsync(SectionId, FrameworkId);
+            if (RendererInfo.IsInteractive)
+            {
+                await LoadFallingAsync();
+            }
         }
         Index();
         loaded = true;
     }
 
     private GridCell? CellFor(int studentId, int standardId) => cells.GetValueOrDefault((studentId, standardId));
+
+    private int AttentionCount =>
+        Model is null ? 0 : Model.Attention.Select(a => a.StudentId).Union(falling.Select(f => f.StudentId)).Count();
+
+    /// <summary>Small-group suggestions for the standards shown (recomputed only when the grid or the filter changes).</summary>
+    private IReadOnlyList<GroupSuggestion> Groups
+    {
+        get
+        {
+            if (Model is null)
+            {
+                return [];
+            }
+            if (!ReferenceEquals(groups.Model, Model) || groups.Group != group)
+            {
+                groups = (Model, group, SmallGroups.Suggest(Model.Students, Columns, Model.Cells));
+            }
+            return groups.Groups;
+        }
+    }
+
+    private FallingRow? FallingFor(int studentId) => falling.FirstOrDefault(f => f.StudentId == studentId);
+
+    private string FallingText(FallingRow f) => string.Join("; ", new[]
+    {
+        f.FallingScores.Count > 0 ? T["Mastery.Attention.Falling", string.Join(", ", f.FallingScores)].Value : null,
+        f.DroppedLevel.Count > 0 ? T["Mastery.Attention.DroppedLevel", MasteryTrend.LevelDropSchoolDays, string.Join(", ", f.DroppedLevel)].Value : null,
+    }.OfType<string>());
+
+    // The falling trend reads evidence, not rollups: loaded once the page is interactive, so the grid itself stays fast.
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && Model is not null)
+        {
+            await LoadFallingAsync();
+            StateHasChanged();
+        }
+    }
+
+    private async Task LoadFallingAsync() =>
+        falling = Model is null ? [] : await Mastery.FallingAsync(SectionId, Model.FrameworkId) ?? [];
 
     private void Index()
     {
@@ -82,6 +130,7 @@ public sealed partial class SectionMasteryPage
         }
         Model = await Mastery.SectionGridAsync(SectionId, Model.FrameworkId);
         Index();
+        await LoadFallingAsync();
         StateHasChanged();
     }
 
