@@ -43,6 +43,8 @@ public static class AppSetup
         services.AddScoped<CoverageService>();
         services.AddScoped<EvidenceService>();
         services.AddScoped<MasteryService>();
+        // Bulk evidence import (CSV)
+        services.AddScoped<EvidenceImportService>();
         return builder;
     }
 

@@ -82,12 +82,42 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         }
     }
 
+    /// <summary>A payload is "id:what", or "id,id,…:what" for a batch (bulk imports: one event per 600 students).</summary>
     internal void Publish(string payload)
     {
         var colon = payload.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && int.TryParse(payload.AsSpan(0, colon), out var id))
+        if (colon <= 0)
         {
-            Publish(new StudentChanged(id, payload[(colon + 1)..]));
+            return;
+        }
+        var what = payload[(colon + 1)..];
+        var ids = payload.AsSpan(0, colon);
+        if (!ids.Contains(','))
+        {
+            if (int.TryParse(ids, out var single))
+            {
+                Publish(new StudentChanged(single, what));
+            }
+            return;
+        }
+        // A batch: each open page hears once, for the first of its students in the batch.
+        var targets = new Dictionary<Subscription, int>();
+        lock (gate)
+        {
+            foreach (var range in ids.Split(','))
+            {
+                if (int.TryParse(ids[range], out var id) && byStudent.TryGetValue(id, out var list))
+                {
+                    foreach (var subscription in list)
+                    {
+                        targets.TryAdd(subscription, id);
+                    }
+                }
+            }
+        }
+        foreach (var (target, id) in targets)
+        {
+            _ = DeliverAsync(target, new StudentChanged(id, what));
         }
     }
 

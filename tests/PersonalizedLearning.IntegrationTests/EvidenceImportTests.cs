@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PersonalizedLearning.TestSupport;
+using PersonalizedLearning.Web.Data;
+using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Features.Mastery;
+using PersonalizedLearning.Web.Infrastructure;
+
+namespace PersonalizedLearning.IntegrationTests;
+
+/// <summary>Bulk evidence import against the real database: validation first, one transaction, idempotent, scoped.</summary>
+public class EvidenceImportTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static string Teacher => AppFixture.DemoEmail(Roles.Teacher);
+    private static string Admin => AppFixture.DemoEmail(Roles.DistrictAdmin);
+
+    private sealed record Pupil(int Id, string Number, string SourcedId);
+
+    private sealed record Arrangement(Pupil[] Students, Pupil Outsider, string[] MetCodes);
+
+    [Theory]
+    [InlineData(MasteryMethod.DecayingAverage, 65, 0)]
+    [InlineData(MasteryMethod.DecayingAverage, 80, 1)]
+    [InlineData(MasteryMethod.WeightedAverage, 65, 2)]
+    [InlineData(MasteryMethod.NTimesAtMastery, 2, 3)]
+    [InlineData(MasteryMethod.MostRecent, 0, 4)]
+    [InlineData(MasteryMethod.Highest, 0, 5)]
+    [InlineData(MasteryMethod.Average, 0, 6)]
+    public async Task Import_adds_the_evidence_and_each_rollup_equals_the_calculator(MasteryMethod method, int parameter, int slot)
+    {
+        var a = await ArrangeAsync();
+        await using (var db = fixture.OwnerContext())
+        {
+            await db.Frameworks.Where(f => f.Code == "MET").ExecuteUpdateAsync(u => u.SetProperty(f => f.Method, method).SetProperty(f => f.MethodParameter, parameter));
+        }
+        var code = a.MetCodes[slot];
+        var random = new Random(slot + 7);
+        var lines = new List<string>();
+        var day = new DateOnly(2026, 9, 1);
+        foreach (var student in a.Students.Take(5))
+        {
+            // 1–6 scores in half steps, some on the same day (ties keep file order), mixed sources.
+            for (var k = random.Next(1, 7); k > 0; k--)
+            {
+                var score = (random.Next(2, 9) / 2m).ToString("0.0", CultureInfo.InvariantCulture);
+                lines.Add(Line(student.Number, "MET", code, score, day.AddDays(random.Next(0, 20)), k % 2 == 0 ? "teacher" : "External App"));
+            }
+        }
+        var evidenceBefore = await CountAsync("SELECT count(*) FROM evidence");
+        var auditBefore = await CountAsync("SELECT count(*) FROM access_audit WHERE action = 'evidence-imported'");
+
+        var result = await ImportAsync(Admin, Csv(lines.Distinct()));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems.Select(p => $"{p.Line} {p.Column} {p.Key}")));
+        Assert.True(result.Applied);
+        Assert.Equal(lines.Distinct().Count(), result.Added);
+        Assert.Equal(evidenceBefore + result.Added, await CountAsync("SELECT count(*) FROM evidence"));
+        Assert.Equal(5, result.StudentsTouched);
+        Assert.Equal(auditBefore + 5, await CountAsync("SELECT count(*) FROM access_audit WHERE action = 'evidence-imported'"));
+        var standardId = await StandardIdAsync(code);
+        foreach (var student in a.Students.Take(5))
+        {
+            await AssertRollupMatchesEvidenceAsync(student.Id, standardId);
+            Assert.Equal(method, await fixture.QueryAsync<string>("SELECT method FROM mastery_rollups WHERE student_id = @p0 AND standard_id = @p1", student.Id, standardId).ContinueWith(t => Enum.Parse<MasteryMethod>(t.Result.Single()), TaskScheduler.Default));
+        }
+    }
+
+    [Fact]
+    public async Task Reimporting_the_same_file_adds_nothing()
+    {
+        var a = await ArrangeAsync();
+        var code = a.MetCodes[7];
+        var csv = Csv([
+            Line(a.Students[0].Number, "MET", code, "3", new DateOnly(2026, 10, 5), "teacher"),
+            Line(a.Students[1].SourcedId, "met", code, "2.5", new DateOnly(2026, 10, 5), "SelfAssessment", "Reflection"),
+            Line(a.Students[1].Number, "MET", code, "4", new DateOnly(2026, 10, 6), "self-assessment"),
+        ]);
+
+        var first = await ImportAsync(Teacher, csv);
+        var evidence = await CountAsync("SELECT count(*) FROM evidence");
+        var audit = await CountAsync("SELECT count(*) FROM access_audit WHERE action = 'evidence-imported'");
+        var second = await ImportAsync(Teacher, csv);
+
+        Assert.Equal((3, 0, 2), (first.Added, first.AlreadyThere, first.StudentsTouched));
+        Assert.True(second.Succeeded);
+        Assert.Equal((0, 3, 0), (second.Added, second.AlreadyThere, second.StudentsTouched));
+        Assert.Equal(evidence, await CountAsync("SELECT count(*) FROM evidence"));
+        Assert.Equal(audit, await CountAsync("SELECT count(*) FROM access_audit WHERE action = 'evidence-imported'"));
+        await AssertRollupMatchesEvidenceAsync(a.Students[1].Id, await StandardIdAsync(code));
+    }
+
+    [Fact]
+    public async Task A_file_with_one_bad_line_applies_nothing_and_says_which_line_and_column()
+    {
+        var a = await ArrangeAsync();
+        var code = a.MetCodes[8];
+        var before = await CountAsync("SELECT count(*) FROM evidence");
+
+        var result = await ImportAsync(Admin, Csv([
+            Line(a.Students[0].Number, "MET", code, "3", new DateOnly(2026, 10, 5), "teacher"),
+            Line(a.Students[1].Number, "MET", code, "9", new DateOnly(2026, 10, 5), "teacher"),
+            Line(a.Students[2].Number, "MET", code, "2", new DateOnly(2026, 10, 5), "teacher"),
+        ]));
+
+        Assert.False(result.Applied);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal((3, "Score", "Import.Problem.ScoreOffScale"), (problem.Line, problem.Column, problem.Key));
+        Assert.Equal(["9", "1", "4", "MET"], problem.Arguments);
+        Assert.Equal(before, await CountAsync("SELECT count(*) FROM evidence"));
+    }
+
+    [Fact]
+    public async Task A_teacher_cannot_import_for_a_student_outside_their_sections_but_the_district_admin_can()
+    {
+        var a = await ArrangeAsync();
+        var code = a.MetCodes[9];
+        var csv = Csv([
+            Line(a.Students[0].Number, "MET", code, "3", new DateOnly(2026, 10, 7), "teacher"),
+            Line(a.Outsider.Number, "MET", code, "3", new DateOnly(2026, 10, 7), "teacher"),
+        ]);
+        var before = await CountAsync("SELECT count(*) FROM evidence");
+
+        var refused = await ImportAsync(Teacher, csv);
+
+        var problem = Assert.Single(refused.Problems);
+        Assert.Equal((3, "Student", "Import.Problem.UnknownStudent"), (problem.Line, problem.Column, problem.Key));
+        Assert.Equal(before, await CountAsync("SELECT count(*) FROM evidence"));
+
+        await using (var scope = await fixture.App.ScopeForAsync(AppFixture.DemoEmail(Roles.Guardian)))
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+            var guardian = await fixture.Service<EvidenceImportService>(scope).ImportAsync(stream, null, CancellationToken.None);
+            Assert.Equal("Import.Problem.NotAllowed", Assert.Single(guardian.Problems).Key);
+        }
+
+        var admin = await ImportAsync(Admin, csv);
+        Assert.Equal(2, admin.Added);
+    }
+
+    [Fact]
+    public async Task A_row_with_an_external_id_already_imported_is_the_same_even_when_its_score_changed()
+    {
+        var a = await ArrangeAsync();
+        var code = a.MetCodes[10];
+        var first = await ImportAsync(Admin, Csv([Line(a.Students[3].Number, "MET", code, "2", new DateOnly(2026, 10, 8), "external", "", "app-77")]));
+        var second = await ImportAsync(Admin, Csv([
+            Line(a.Students[3].Number, "MET", code, "3", new DateOnly(2026, 10, 9), "external", "", "app-77"),
+            Line(a.Students[3].Number, "MET", code, "4", new DateOnly(2026, 10, 9), "external", "", "app-78"),
+        ]));
+
+        Assert.Equal(1, first.Added);
+        Assert.Equal((1, 1), (second.Added, second.AlreadyThere));
+        Assert.Equal([2m, 4m], await fixture.QueryAsync<decimal>(
+            "SELECT score FROM evidence WHERE student_id = @p0 AND standard_id = @p1 AND external_id LIKE 'app-%' ORDER BY external_id",
+            a.Students[3].Id, await StandardIdAsync(code)));
+    }
+
+    [Fact]
+    public async Task Open_pages_hear_about_imported_students_through_the_change_feed()
+    {
+        var a = await ArrangeAsync();
+        var feed = fixture.App.Services.GetRequiredService<ChangeFeed>();
+        await feed.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        var heard = new TaskCompletionSource<StudentChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = feed.Subscribe([a.Students[4].Id], change => { heard.TrySetResult(change); return Task.CompletedTask; });
+
+        await ImportAsync(Admin, Csv([
+            Line(a.Students[4].Number, "MET", a.MetCodes[11], "3", new DateOnly(2026, 10, 12), "mentor"),
+            Line(a.Students[5].Number, "MET", a.MetCodes[11], "3", new DateOnly(2026, 10, 12), "mentor"),
+        ]));
+
+        var change = await heard.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new StudentChanged(a.Students[4].Id, "evidence"), change);
+    }
+
+    private async Task<EvidenceImportResult> ImportAsync(string email, string csv)
+    {
+        await using var scope = await fixture.App.ScopeForAsync(email);
+        var me = await fixture.Service<CurrentUser>(scope).GetAsync();
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        return await fixture.Service<EvidenceImportService>(scope).ImportAsync(me, stream, null, CancellationToken.None);
+    }
+
+    private static string Line(string student, string framework, string standard, string score, DateOnly observed, string source, string note = "", string externalId = "") =>
+        $"{student},{framework},{standard},{score},{observed:yyyy-MM-dd},{source},{note},{externalId}";
+
+    private static string Csv(IEnumerable<string> lines) =>
+        "Student,Framework,Standard,Score,Observed On,Source,Note,External ID\n" + string.Join("\n", lines) + "\n";
+
+    /// <summary>The stored rollup equals MasteryCalculator over every non-voided evidence of the pair, read independently.</summary>
+    private async Task AssertRollupMatchesEvidenceAsync(int studentId, int standardId)
+    {
+        await using var db = fixture.OwnerContext();
+        var framework = await db.Frameworks.Include(f => f.Levels).SingleAsync(f => f.Standards.Any(s => s.Id == standardId));
+        var evidence = await db.Evidence.Where(e => e.StudentId == studentId && e.StandardId == standardId && e.VoidedAt == null).ToListAsync();
+        var mastery = framework.Levels.Single(l => l.IsMastery).Points;
+        var expected = MasteryCalculator.Calculate(
+            evidence.Select(e => new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt)), framework.Method, framework.MethodParameter, mastery);
+        var rollup = await db.MasteryRollups.SingleAsync(r => r.StudentId == studentId && r.StandardId == standardId);
+
+        Assert.Equal(framework.Method, rollup.Method);
+        Assert.Equal(expected.Score, rollup.Score);
+        Assert.Equal(evidence.Count, rollup.EvidenceCount);
+        Assert.Equal(expected.Score >= mastery, rollup.AtMastery);
+        Assert.Equal(evidence.Max(e => e.ObservedAt), rollup.LastEvidenceAt);
+        Assert.Equal(MasteryCalculator.Version, rollup.MethodVersion);
+    }
+
+    private async Task<int> StandardIdAsync(string code)
+    {
+        await using var db = fixture.OwnerContext();
+        return await db.Standards.Where(s => s.Code == code && s.Framework!.Code == "MET").Select(s => s.Id).SingleAsync();
+    }
+
+    private async Task<long> CountAsync(string sql) => (await fixture.QueryAsync<long>(sql)).Single();
+
+    private async Task<Arrangement> ArrangeAsync()
+    {
+        await using var db = fixture.OwnerContext();
+        var teacher = await db.Users.Where(u => u.Email == Teacher).Select(u => u.Id).SingleAsync();
+        var section = await db.Sections.Where(s => s.Active && s.Teachers.Any(t => t.TeacherUserId == teacher)).OrderBy(s => s.Id).Select(s => s.Id).FirstAsync();
+        var students = await db.Students.Where(s => s.Active && s.Enrollments.Any(e => e.SectionId == section && e.Active))
+            .OrderBy(s => s.Id).Take(6).Select(s => new Pupil(s.Id, s.StudentNumber, s.SourcedId)).ToArrayAsync();
+        var outsider = await db.Students.Where(s => s.Active && !s.Enrollments.Any(e => e.Section!.Teachers.Any(t => t.TeacherUserId == teacher)))
+            .OrderBy(s => s.Id).Select(s => new Pupil(s.Id, s.StudentNumber, s.SourcedId)).FirstAsync();
+        var codes = await db.Standards.Where(s => s.ParentId != null && s.Framework!.Code == "MET").OrderBy(s => s.SortOrder).Select(s => s.Code).ToArrayAsync();
+        return new Arrangement(students, outsider, codes);
+    }
+}
