@@ -19,6 +19,7 @@ public sealed record DistrictFacts(
     public const string Password = "Bench-Passw0rd!";
     public const string GridTeacherEmail0 = "grid.teacher@bench.example";
     public const string PrincipalEmail0 = "principal.1@bench.example";
+    public const string AdminEmail = "admin@bench.example";
 
     public static async Task<DistrictFacts> LoadAsync(string ownerConnection, CancellationToken ct)
     {
