@@ -488,7 +488,10 @@ T = {
  "Mastery.ScaleHint": ("Scores from {0} to {1}; leave blank for students not assessed.", "Puntuaciones de {0} a {1}; deje en blanco a quienes no se evaluaron."),
  "Mastery.SaveEvidence": ("Save evidence", "Guardar evidencia"),
  "Mastery.Recorded": ("Evidence recorded.", "Evidencia registrada."),
- "Mastery.ExportCsv": ("Export CSV", "Exportar CSV"),
+ # Exports (Components/Shared/ExportButtons)
+ "Export.Label": ("Download this table", "Descargar esta tabla"),
+ "Export.Csv": ("Export CSV", "Exportar CSV"),
+ "Export.Xlsx": ("Export Excel", "Exportar Excel"),
  "Mastery.Why": ("Why this level", "Por qué este nivel"),
  "Mastery.Timeline": ("Evidence over time", "Evidencia en el tiempo"),
  "Mastery.Weight": ("Weight", "Peso"),

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PersonalizedLearning.TestSupport;
 using PersonalizedLearning.Web.Data.Seeding;
 using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Infrastructure;
 
 namespace PersonalizedLearning.IntegrationTests;
 
@@ -35,5 +36,12 @@ public partial class HttpTests
         Assert.Equal("text/csv", mine.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("Student,", (await mine.Content.ReadAsStringAsync()).TrimStart('\uFEFF'), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+
+        var xlsx = await client.GetAsync($"/teacher/sections/{own}/mastery.xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.Equal(TableExport.XlsxType, xlsx.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("PK"u8.ToArray(), (await xlsx.Content.ReadAsByteArrayAsync())[..2]);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/teacher/sections/{other}/mastery.xlsx")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/teacher/sections/{own}/mastery.pdf")).StatusCode);
     }
 }

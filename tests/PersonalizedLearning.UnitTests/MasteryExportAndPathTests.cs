@@ -1,5 +1,8 @@
+using System.IO.Compression;
+using System.Text;
 using PersonalizedLearning.Web.Domain;
 using PersonalizedLearning.Web.Features.Mastery;
+using PersonalizedLearning.Web.Infrastructure;
 
 namespace PersonalizedLearning.UnitTests;
 
@@ -16,7 +19,7 @@ public class MasteryExportAndPathTests
     [InlineData("3.48 Proficient", "3.48 Proficient")]
     [InlineData("", "")]
     public void Csv_fields_are_neutralized_and_quoted(string value, string expected) =>
-        Assert.Equal(expected, MasteryCsv.Field(value));
+        Assert.Equal(expected, TableExport.CsvField(value));
 
     [Fact]
     public void Csv_grid_writes_students_as_rows_and_standards_as_columns_with_score_and_level()
@@ -27,9 +30,27 @@ public class MasteryExportAndPathTests
             [new(5, "-Ana Díaz"), new(6, "Ben Ode")],
             [new(5, 10, 3.48m, true, 4, null), new(6, 11, 1m, false, 1, null)], []);
 
-        var lines = MasteryCsv.Grid(grid, "Student").Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var csv = TableExport.Csv(MasteryExport.Grid(grid, "Student"));
+        var lines = Encoding.UTF8.GetString(csv.AsSpan(3)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
+        Assert.Equal([0xEF, 0xBB, 0xBF], csv[..3]);
         Assert.Equal(["Student,A.1,'=B.2", "'-Ana Díaz,3.48 Proficient,", "Ben Ode,,1 Beginning"], lines);
+    }
+
+    [Fact]
+    public async Task Xlsx_keeps_numbers_numeric_and_neutralizes_formula_text()
+    {
+        var table = new ExportTable("Grade 7 [Math]", ["Name", "Score"], [["=cmd()", 3.5m], ["Ana", null]]);
+
+        var bytes = await TableExport.XlsxAsync(table);
+
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        var workbook = new StreamReader(zip.GetEntry("xl/workbook.xml")!.Open()).ReadToEnd();
+        var sheet = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).ReadToEnd();
+        Assert.Contains("name=\"Grade 7 Math\"", workbook, StringComparison.Ordinal);
+        Assert.Contains("<t>&apos;=cmd()</t>", sheet, StringComparison.Ordinal);
+        Assert.DoesNotContain("<f>", sheet, StringComparison.Ordinal);
+        Assert.Contains("<v>3.5</v>", sheet, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,10 +53,58 @@ public sealed class Student
     public Advisory? Advisory { get; set; }
     public bool Active { get; set; } = true;
 
+    // Student groups for school reporting (from the roster's demographics; null when the roster does not say).
+    // Reports suppress any group smaller than StudentGroups.MinimumReportedSize.
+    public Sex? Sex { get; set; }
+    public RaceEthnicity? RaceEthnicity { get; set; }
+    public bool EnglishLearner { get; set; }
+    /// <summary>The student has an individualized education program (special education services).</summary>
+    public bool HasIep { get; set; }
+
     public List<GuardianLink> GuardianLinks { get; set; } = [];
     public List<Enrollment> Enrollments { get; set; } = [];
 
     public string FullName => $"{FirstName} {LastName}";
+}
+
+/// <summary>As OneRoster's demographics.csv reports it.</summary>
+public enum Sex
+{
+    Female,
+    Male,
+    Other,
+    Unspecified,
+}
+
+/// <summary>
+/// The federal reporting category (U.S. ED): Hispanic or Latino of any race first, then a single race, then two or more
+/// races. Computed from the roster's race flags on import.
+/// </summary>
+public enum RaceEthnicity
+{
+    HispanicOrLatino,
+    AmericanIndianOrAlaskaNative,
+    Asian,
+    BlackOrAfricanAmerican,
+    NativeHawaiianOrOtherPacificIslander,
+    White,
+    TwoOrMoreRaces,
+}
+
+public static class StudentGroups
+{
+    /// <summary>Groups with fewer students than this are suppressed in every report so that no one can be singled out.</summary>
+    public const int MinimumReportedSize = 10;
+
+    /// <summary>The reporting category from OneRoster-style flags: Hispanic or Latino wins, then one race, then two or more.</summary>
+    public static RaceEthnicity? Category(bool hispanicOrLatino, IReadOnlyCollection<RaceEthnicity> races) =>
+        hispanicOrLatino ? RaceEthnicity.HispanicOrLatino
+        : races.Count switch
+        {
+            0 => null,
+            1 => races.First(),
+            _ => RaceEthnicity.TwoOrMoreRaces,
+        };
 }
 
 public enum GuardianRelationship

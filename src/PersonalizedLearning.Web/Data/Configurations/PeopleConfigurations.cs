@@ -14,6 +14,8 @@ internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
         b.Property(s => s.LastName).HasMaxLength(100);
         b.Property(s => s.PreferredLanguage).HasMaxLength(10);
         b.Ignore(s => s.FullName);
+        b.Property(s => s.Sex).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.RaceEthnicity).HasConversion<string>().HasMaxLength(40);
         b.HasOne<District>().WithMany().HasForeignKey(s => s.DistrictId);
         b.HasOne(s => s.School).WithMany().HasForeignKey(s => s.SchoolId);
         b.HasOne<AppUser>().WithMany().HasForeignKey(s => s.UserId);

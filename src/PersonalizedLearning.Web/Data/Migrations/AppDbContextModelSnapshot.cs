@@ -1718,6 +1718,10 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("district_id");
 
+                    b.Property<bool>("EnglishLearner")
+                        .HasColumnType("boolean")
+                        .HasColumnName("english_learner");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1727,6 +1731,10 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.Property<int>("GradeLevel")
                         .HasColumnType("integer")
                         .HasColumnName("grade_level");
+
+                    b.Property<bool>("HasIep")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_iep");
 
                     b.Property<string>("LastName")
                         .IsRequired()
@@ -1740,9 +1748,19 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("preferred_language");
 
+                    b.Property<string>("RaceEthnicity")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("race_ethnicity");
+
                     b.Property<int>("SchoolId")
                         .HasColumnType("integer")
                         .HasColumnName("school_id");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("sex");
 
                     b.Property<string>("SourcedId")
                         .IsRequired()

@@ -281,6 +281,43 @@ internal sealed partial class DemoBuilder
         return pupil;
     }
 
+    /// <summary>
+    /// Synthetic reporting groups, drawn from their own generator so nothing else reshuffles: one race/ethnicity per
+    /// family, sex per child, English learners mostly in Spanish-speaking homes, about one in eight with an IEP.
+    /// </summary>
+    private void AssignStudentGroups()
+    {
+        RaceEthnicity[] others =
+        [
+            RaceEthnicity.White, RaceEthnicity.White, RaceEthnicity.White, RaceEthnicity.White,
+            RaceEthnicity.BlackOrAfricanAmerican, RaceEthnicity.BlackOrAfricanAmerican, RaceEthnicity.Asian,
+            RaceEthnicity.TwoOrMoreRaces, RaceEthnicity.AmericanIndianOrAlaskaNative,
+        ];
+        foreach (var family in families)
+        {
+            RaceEthnicity? group = groupRng.NextDouble() switch
+            {
+                < 0.03 => null,
+                _ when family.SpanishNames => RaceEthnicity.HispanicOrLatino,
+                < 0.08 => RaceEthnicity.NativeHawaiianOrOtherPacificIslander,
+                _ => others[groupRng.Next(others.Length)],
+            };
+            foreach (var child in family.Children.Select(c => c.Student))
+            {
+                child.RaceEthnicity = group;
+                child.Sex = groupRng.NextDouble() switch
+                {
+                    < 0.49 => Sex.Female,
+                    < 0.98 => Sex.Male,
+                    < 0.99 => Sex.Other,
+                    _ => Sex.Unspecified,
+                };
+                child.EnglishLearner = groupRng.NextDouble() < (family.Language == "es" ? 0.45 : 0.02);
+                child.HasIep = groupRng.NextDouble() < 0.13;
+            }
+        }
+    }
+
     private void BuildAdvisories()
     {
         foreach (var (school, key, small) in new[] { (Middle, "cvms", 16), (High, "cvhs", 18) })

@@ -16,6 +16,7 @@ internal sealed partial class DemoBuilder
     // Content and ids draw from separate generators, so adding a user does not reshuffle everything else.
     private readonly Random rng = new(20261);
     private readonly Random idRng = new(20262);
+    private readonly Random groupRng = new(20263);
     private readonly TimeZoneInfo zone;
     private readonly DateTimeOffset now;
     private readonly DateOnly today;
@@ -50,6 +51,7 @@ internal sealed partial class DemoBuilder
         BuildFrameworks();
         BuildStaff();
         BuildFamilies();
+        AssignStudentGroups();
         BuildAdvisories();
         BuildSections();
         BuildEvidence();

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Localization;
 using PersonalizedLearning.Web.Infrastructure;
 using PersonalizedLearning.Web.Resources;
@@ -7,19 +6,20 @@ namespace PersonalizedLearning.Web.Features.Mastery;
 
 public static class MasteryEndpoints
 {
-    /// <summary>GET /teacher/sections/{id}/mastery.csv?framework=: the section grid as CSV (teachers, own sections).</summary>
+    /// <summary>GET /teacher/sections/{id}/mastery.{csv|xlsx}?framework=: the section grid (teachers, own sections).</summary>
     public static IEndpointRouteBuilder MapMasteryExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/teacher/sections/{sectionId:int}/mastery.csv", async (
-                int sectionId, int? framework, HttpContext http, MasteryService mastery, IStringLocalizer<Text> t) =>
+        app.MapGet("/teacher/sections/{sectionId:int}/mastery.{format}", async (
+                int sectionId, string format, int? framework, HttpContext http, MasteryService mastery, IStringLocalizer<Text> t) =>
             {
-                var grid = await mastery.SectionGridAsync(Viewer.From(http.User), sectionId, framework, http.RequestAborted);
-                if (grid is null)
+                if (!TableExport.IsFormat(format))
                 {
                     return Results.NotFound();
                 }
-                var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(MasteryCsv.Grid(grid, t["Student"]))).ToArray();
-                return Results.File(bytes, "text/csv; charset=utf-8", $"mastery-section-{sectionId}.csv");
+                var grid = await mastery.SectionGridAsync(Viewer.From(http.User), sectionId, framework, http.RequestAborted);
+                return grid is null
+                    ? Results.NotFound()
+                    : await TableExport.FileAsync(MasteryExport.Grid(grid, t["Student"]), format, $"mastery-section-{sectionId}", http.RequestAborted);
             })
             .RequireAuthorization(Policies.Teacher);
         return app;

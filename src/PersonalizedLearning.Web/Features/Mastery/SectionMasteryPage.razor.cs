@@ -39,8 +39,6 @@ public sealed partial class SectionMasteryPage
     private IReadOnlyList<StandardColumn> Columns =>
         Model is null ? [] : group is null ? Model.Standards : [.. Model.Standards.Where(s => s.ParentId == group)];
 
-    private string CsvHref => $"teacher/sections/{SectionId}/mastery.csv?framework={Model?.FrameworkId}";
-
     protected override async Task OnParametersSetAsync()
     {
         if (Model is null || Model.SectionId != SectionId || (FrameworkId is not null && FrameworkId != Model.FrameworkId))
