@@ -43,7 +43,10 @@ pg_ensure_roles_and_db "${port}" pl_bench
 echo "[bench] building (Release)"
 dotnet build bench/PersonalizedLearning.Bench/PersonalizedLearning.Bench.csproj -c Release -nologo -v q
 
-dotnet bench/PersonalizedLearning.Bench/bin/Release/net10.0/PersonalizedLearning.Bench.dll \
+# Run from the output folder: the app host (WebApplicationFactory) finds the web project's content root through the
+# MvcTestingAppManifest.json there.
+cd bench/PersonalizedLearning.Bench/bin/Release/net10.0
+dotnet PersonalizedLearning.Bench.dll \
   --owner "Host=127.0.0.1;Port=${port};Database=pl_bench;Username=pl_owner;Maximum Pool Size=200;Timeout=60;Command Timeout=0" \
   --app "Host=127.0.0.1;Port=${port};Database=pl_bench;Username=pl_app;Maximum Pool Size=200;Timeout=60" \
   --report "${ROOT}/docs/BENCHMARKS.md" \

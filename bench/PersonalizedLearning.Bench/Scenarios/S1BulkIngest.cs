@@ -159,11 +159,17 @@ public sealed class S1BulkIngest : IScenario
         var days = Math.Max(1, DateOnly.FromDateTime(DateTime.UtcNow).DayNumber - start.DayNumber - 1);
         var rng = new Random(4242);
         var rows = new List<Row>(n);
-        for (var i = 0; i < n; i++)
+        // A file never repeats a line (same student, standard, day, source and score): the import refuses that.
+        var seen = new HashSet<(int, int, int, int)>();
+        while (rows.Count < n)
         {
             var s = students[rng.Next(students.Count)];
             var st = standards[rng.Next(standards.Count)];
-            rows.Add(new Row(s.Id, s.Number, st.Framework, st.Id, st.Code, 1 + rng.Next(4), start.AddDays(rng.Next(days))));
+            var row = new Row(s.Id, s.Number, st.Framework, st.Id, st.Code, 1 + rng.Next(4), start.AddDays(rng.Next(days)));
+            if (seen.Add((row.StudentId, row.StandardId, row.Observed.DayNumber, row.Score)))
+            {
+                rows.Add(row);
+            }
         }
         return rows;
     }

@@ -57,9 +57,23 @@ public sealed class S7PlanSaves : IScenario
 
         var merged = 0;
         var conflicts = 0;
+        var failed = 0;
         var app = await Paced(editors.Count, async (e, i) =>
         {
-            var outcome = await editors[e].SaveAsync(i, ct);
+            string outcome;
+            try
+            {
+                outcome = await editors[e].SaveAsync(i, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // An overloaded server (pool exhausted, timeout) is a result here, not a broken benchmark.
+                if (Interlocked.Increment(ref failed) <= 3)
+                {
+                    BenchContext.Log($"  save failed: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+                }
+                return;
+            }
             if (outcome == "merged")
             {
                 Interlocked.Increment(ref merged);
@@ -111,7 +125,20 @@ public sealed class S7PlanSaves : IScenario
         }
         var ids = pairs.Select(p => p.StudentId).ToArray();
         await using var source = NpgsqlDataSource.Create(context.OwnerConnection);
+        var rawFailed = 0;
         var raw = await Paced(editors.Count, async (e, i) =>
+        {
+            try
+            {
+                await RawSaveAsync(e, i);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                Interlocked.Increment(ref rawFailed);
+            }
+        }, ct);
+
+        async Task RawSaveAsync(int e, int i)
         {
             await using var c = await source.OpenConnectionAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
@@ -131,16 +158,16 @@ public sealed class S7PlanSaves : IScenario
             insert.Parameters.AddWithValue(text);
             await insert.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
-        }, ct);
+        }
 
         return
         [
             new ResultRow(Id, $"Plan autosave, {editors.Count} concurrent editors on {pairs.Count} plans, every 1.2 s",
                 Figure.From(app.Latency, app.PerSecond, "saves"), Figure.From(raw.Latency, raw.PerSecond, "saves"),
                 app.Latency.P95 / raw.Latency.P95, "p95 ≤ 25 ms", app.Latency.P95 <= 25,
-                $"PlanEditing.SaveAsync; {merged} saves merged a concurrent change, {conflicts} conflicts, {revisions} revisions kept; ratio = app p95 ÷ raw p95"),
-            new ResultRow(Id, "Plan autosave: lost updates (read back)", null, null, null, "0 lost", lost == 0,
-                $"{lost} of {editors.Count} editors' last saved text missing"),
+                $"PlanEditing.SaveAsync; {failed} saves failed; {merged} saves merged a concurrent change, {conflicts} conflicts, {revisions} revisions kept; {rawFailed} raw saves failed; ratio = app p95 ÷ raw p95"),
+            new ResultRow(Id, "Plan autosave: lost updates (read back)", null, null, null, "0 lost", lost == 0 && failed == 0,
+                $"{lost} of {editors.Count} editors' last confirmed save missing from the stored plan; {failed} saves failed (not confirmed to the editor)"),
         ];
     }
 
