@@ -71,7 +71,11 @@ public static class DistrictGenerator
         db.Add(year);
         var schools = Enumerable.Range(0, size.Schools).Select(i => new School
         {
-            DistrictId = district.Id, Name = $"Bench School {i + 1:000}", SourcedId = $"sch-{i + 1:000}", LowestGrade = 6, HighestGrade = 12,
+            DistrictId = district.Id,
+            Name = $"Bench School {i + 1:000}",
+            SourcedId = $"sch-{i + 1:000}",
+            LowestGrade = 6,
+            HighestGrade = 12,
         }).ToList();
         db.AddRange(schools);
         var roleIds = await EnsureRolesAsync(db, ct);
@@ -274,7 +278,11 @@ public static class DistrictGenerator
     {
         CompetencyFramework F(string name, string code) => new()
         {
-            DistrictId = districtId, Name = name, Code = code, Method = MasteryMethod.DecayingAverage, MethodParameter = DecayRate,
+            DistrictId = districtId,
+            Name = name,
+            Code = code,
+            Method = MasteryMethod.DecayingAverage,
+            MethodParameter = DecayRate,
             Levels =
             [
                 new MasteryLevel { Points = 1, Name = "Beginning", Color = "#c62828" },
@@ -293,14 +301,20 @@ public static class DistrictGenerator
         {
             var parents = Enumerable.Range(0, groups).Select(g => new Standard
             {
-                FrameworkId = f.Id, Code = $"{f.Code}.{g + 1}", Statement = $"Strand {g + 1} of {f.Name}", SortOrder = g * 100,
+                FrameworkId = f.Id,
+                Code = $"{f.Code}.{g + 1}",
+                Statement = $"Strand {g + 1} of {f.Name}",
+                SortOrder = g * 100,
             }).ToList();
             db.AddRange(parents);
             await db.SaveChangesAsync(ct);
             var children = Enumerable.Range(0, leaves).Select(i => new Standard
             {
-                FrameworkId = f.Id, ParentId = parents[i % groups].Id, Code = $"{f.Code}.{i % groups + 1}.{i / groups + 1}",
-                Statement = $"Synthetic standard {i + 1} of {f.Name}", SortOrder = i % groups * 100 + i / groups + 1,
+                FrameworkId = f.Id,
+                ParentId = parents[i % groups].Id,
+                Code = $"{f.Code}.{i % groups + 1}.{i / groups + 1}",
+                Statement = $"Synthetic standard {i + 1} of {f.Name}",
+                SortOrder = i % groups * 100 + i / groups + 1,
             }).ToList();
             db.AddRange(children);
             await db.SaveChangesAsync(ct);

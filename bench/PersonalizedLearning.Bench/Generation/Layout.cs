@@ -121,9 +121,16 @@ internal sealed class Layout(DistrictSize size, DateOnly today)
 
     private static AppUser User(string id, int districtId, int? school, string email, string name, string hash) => new()
     {
-        Id = id, DistrictId = districtId, SchoolId = school, DisplayName = name, SourcedId = id, Email = email,
-        NormalizedEmail = email.ToUpperInvariant(), PasswordHash = hash,
-        SecurityStamp = "BENCH" + id.ToUpperInvariant().Replace("-", "", StringComparison.Ordinal), ConcurrencyStamp = id,
+        Id = id,
+        DistrictId = districtId,
+        SchoolId = school,
+        DisplayName = name,
+        SourcedId = id,
+        Email = email,
+        NormalizedEmail = email.ToUpperInvariant(),
+        PasswordHash = hash,
+        SecurityStamp = "BENCH" + id.ToUpperInvariant().Replace("-", "", StringComparison.Ordinal),
+        ConcurrencyStamp = id,
     };
 
     public IEnumerable<(string UserId, string RoleId)> UserRoles(IReadOnlyDictionary<string, string> roleIds)

@@ -213,8 +213,12 @@ public sealed class S7PlanSaves : IScenario
             var plan = page?.Plan ?? throw new InvalidOperationException($"{email} cannot open the plan of student {studentId}");
             return new Editor
             {
-                scope = scope, editing = scope.ServiceProvider.GetRequiredService<PlanEditing>(), version = plan.Version,
-                content = plan.Content, StudentId = studentId, Aspirations = aspirations,
+                scope = scope,
+                editing = scope.ServiceProvider.GetRequiredService<PlanEditing>(),
+                version = plan.Version,
+                content = plan.Content,
+                StudentId = studentId,
+                Aspirations = aspirations,
             };
         }
 
