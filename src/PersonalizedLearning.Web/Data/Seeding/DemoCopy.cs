@@ -84,7 +84,7 @@ internal static class DemoCopy
         return (long)await writer.CompleteAsync(ct);
     }
 
-    private static NpgsqlConnection Connection(AppDbContext db) =>
+    internal static NpgsqlConnection Connection(AppDbContext db) =>
         db.Database.GetDbConnection() as NpgsqlConnection
         ?? throw new InvalidOperationException("The demo seed needs PostgreSQL (Npgsql)");
 
@@ -114,7 +114,7 @@ internal static class DemoCopy
     }
 
     /// <summary>COPY "table" ("col", ...) FROM STDIN (FORMAT BINARY), with the names the EF model maps to.</summary>
-    private static string Command(AppDbContext db, Type entity, params string[] properties)
+    internal static string Command(AppDbContext db, Type entity, params string[] properties)
     {
         var type = db.Model.FindEntityType(entity) ?? throw new InvalidOperationException($"{entity.Name} is not mapped");
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
