@@ -50,6 +50,9 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         return subscription;
     }
 
+    /// <summary>Bench only (<see cref="BenchRecorder"/>): told when an event arrives and when a subscriber has handled it.</summary>
+    public Action<string, StudentChanged>? Observer { get; set; }
+
     /// <summary>Completes once this node's listener has subscribed to the database channel.</summary>
     public Task Listening => listening.Task;
 
@@ -87,7 +90,9 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         var colon = payload.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && int.TryParse(payload.AsSpan(0, colon), out var id))
         {
-            Publish(new StudentChanged(id, payload[(colon + 1)..]));
+            var change = new StudentChanged(id, payload[(colon + 1)..]);
+            Observer?.Invoke("received", change);
+            Publish(change);
         }
     }
 
@@ -96,6 +101,7 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         try
         {
             await target.OnChange(change);
+            Observer?.Invoke("rendered", change);
         }
         catch (Exception ex)
         {
