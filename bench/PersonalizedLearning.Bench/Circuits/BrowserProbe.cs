@@ -33,8 +33,10 @@ public static class BrowserProbe
             await page.Locator("button[type=submit]").First.ClickAsync();
             await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase));
             // The page is live once its circuit's WebSocket has carried the first render batches.
-            var socket = await page.RunAndWaitForWebSocketAsync(() => page.GotoAsync("parent"));
-            await socket.WaitForFrameReceivedAsync(new() { Timeout = 60_000 });
+            var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            page.WebSocket += (_, socket) => socket.FrameReceived += (_, _) => live.TrySetResult();
+            await page.GotoAsync("parent");
+            await live.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             await Task.Delay(2_000, ct);
             await page.EvaluateAsync("() => { window.__mutations = []; new MutationObserver(() => window.__mutations.push(Date.now())).observe(document.body, { subtree: true, childList: true, characterData: true }); }");
