@@ -38,7 +38,9 @@ public sealed partial class AppNode : IAsyncDisposable
             RedirectStandardError = true,
         };
         var env = start.Environment;
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Development serves the static web assets (blazor.web.js, CSS) from the build output without a publish step;
+        // logging is turned down to warnings below, and nothing else in the app differs by environment on this path.
+        env["ASPNETCORE_ENVIRONMENT"] = "Development";
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         env["ConnectionStrings__App"] = connectionString;
         env["Database__MigrateOnStart"] = seed ? "true" : "false";

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
@@ -12,16 +14,18 @@ namespace PersonalizedLearning.Bench.Circuits;
 /// A headless Blazor Server circuit over SignalR with the blazorpack protocol, doing what blazor.web.js does for a
 /// prerendered page: StartCircuit, UpdateRootComponents with the page's markers and persisted state, acknowledge every
 /// render batch (OnRenderCompleted), answer JS interop calls (EndInvokeJSFromDotNet with null / a fake object
-/// reference), and dispatch UI events. Times are <see cref="Stopwatch.GetTimestamp"/> (monotonic, comparable with the
+/// reference), and dispatch UI events through the renderer's interop object. Times are <see cref="Stopwatch.GetTimestamp"/> (monotonic, comparable with the
 /// server process on the same machine).
 /// </summary>
-public sealed class BlazorCircuit : IAsyncDisposable
+public sealed partial class BlazorCircuit : IAsyncDisposable
 {
     private readonly HubConnection hub;
     private readonly Lock gate = new();
     private readonly Dictionary<string, EventTarget> targets = new(StringComparer.Ordinal);
     private TaskCompletionSource<long> nextBatch = NewWaiter();
     private long jsObjects;
+    private long calls;
+    private long rendererInterop;
 
     private BlazorCircuit(BlazorSession session)
     {
@@ -37,7 +41,8 @@ public sealed class BlazorCircuit : IAsyncDisposable
             .Build();
         hub.On<long, byte[]>("JS.RenderBatch", OnRenderBatch);
         hub.On<long, string, string, int, long, int>("JS.BeginInvokeJS",
-            (handle, _, _, resultType, _, _) => AnswerJs(handle, resultType));
+            (handle, identifier, argsJson, resultType, _, _) => AnswerJs(handle, identifier, argsJson, resultType));
+        hub.On<string, bool, string>("JS.EndInvokeDotNet", (_, _, _) => { });
         hub.On<long>("JS.EndUpdateRootComponents", _ => { });
         hub.On<string>("JS.Error", error => Error = error);
         hub.Closed += _ =>
@@ -94,6 +99,15 @@ public sealed class BlazorCircuit : IAsyncDisposable
         }
     }
 
+    /// <summary>Every event target seen so far (for diagnostics).</summary>
+    public IReadOnlyList<EventTarget> Targets()
+    {
+        lock (gate)
+        {
+            return [.. targets.Values];
+        }
+    }
+
     /// <summary>The latest handler for an event on the first element matching <paramref name="match"/>.</summary>
     public EventTarget? Find(string eventName, Func<EventTarget, bool> match)
     {
@@ -103,17 +117,23 @@ public sealed class BlazorCircuit : IAsyncDisposable
         }
     }
 
-    /// <summary>Dispatches a browser event (as blazor.web.js does) and returns the dispatch time.</summary>
+    /// <summary>
+    /// Dispatches a browser event as blazor.web.js does since .NET 8: a .NET call on the renderer's interop object (which
+    /// the server handed over with Blazor._internal.attachWebRendererInterop), DispatchEventAsync(descriptor, args).
+    /// Returns the dispatch time.
+    /// </summary>
     public async Task<long> DispatchAsync(EventTarget target, object eventArgs, string? fieldValue = null)
     {
-        var descriptor = JsonSerializer.Serialize(new
+        var descriptor = new
         {
             eventHandlerId = target.HandlerId,
             eventName = target.EventName,
             eventFieldInfo = fieldValue is null ? null : new { componentId = 0, fieldValue },
-        });
+        };
+        var argsJson = JsonSerializer.Serialize(new object[] { descriptor, eventArgs });
         var started = Stopwatch.GetTimestamp();
-        await hub.SendAsync("DispatchBrowserEvent", descriptor, JsonSerializer.Serialize(eventArgs));
+        await hub.SendAsync("BeginInvokeDotNetFromJS", Interlocked.Increment(ref calls).ToString(CultureInfo.InvariantCulture),
+            null, "DispatchEventAsync", rendererInterop, argsJson);
         return started;
     }
 
@@ -147,8 +167,13 @@ public sealed class BlazorCircuit : IAsyncDisposable
         waiter.TrySetResult(now);
     }
 
-    private void AnswerJs(long handle, int resultType)
+    private void AnswerJs(long handle, string identifier, string argsJson, int resultType)
     {
+        if (identifier.EndsWith("attachWebRendererInterop", StringComparison.Ordinal)
+            && InteropObject().Match(argsJson) is { Success: true } found)
+        {
+            rendererInterop = long.Parse(found.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
         if (handle == 0)
         {
             return;
@@ -161,4 +186,7 @@ public sealed class BlazorCircuit : IAsyncDisposable
     private static TaskCompletionSource<long> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async ValueTask DisposeAsync() => await hub.DisposeAsync();
+
+    [GeneratedRegex("\"__dotNetObject\":(\\d+)")]
+    private static partial Regex InteropObject();
 }

@@ -24,7 +24,7 @@ public sealed class S5LiveUpdates : IScenario
     {
         var pages = Env("PL_BENCH_GUARDIAN_PAGES", 2_000);
         var changes = Env("PL_BENCH_CHANGES", 40);
-        var accountsToUse = Env("PL_BENCH_GUARDIAN_ACCOUNTS", 250);
+        var accountsToUse = Env("PL_BENCH_GUARDIAN_ACCOUNTS", 100);
 
         await using var nodeA = await CircuitLab.StartNodeAsync(context, "A");
         // The login page makes node A create the data-protection key in PostgreSQL before B starts, so both share it.

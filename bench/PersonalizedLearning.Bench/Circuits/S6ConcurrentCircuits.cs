@@ -25,14 +25,17 @@ public sealed class S6ConcurrentCircuits : IScenario
 
     public async Task<IReadOnlyList<ResultRow>> RunAsync(BenchContext context, CancellationToken ct)
     {
-        var steps = CircuitLab.Full(context) ? new[] { 1_000, 2_000, 5_000, 10_000 } : [1_000, 2_000];
+        var steps = CircuitLab.Full(context) ? new[] { 1_000, 2_000, 5_000, 10_000 }
+            : Environment.GetEnvironmentVariable("PL_BENCH_CIRCUIT_STEPS") is { } custom
+                ? [.. custom.Split(',').Select(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture))]
+                : [1_000, 2_000];
         var actSeconds = S5LiveUpdates.Env("PL_BENCH_ACT_SECONDS", 30);
         await using var node = await CircuitLab.StartNodeAsync(context, "C");
         var accounts = await BenchAccounts.LoadAsync(CircuitLab.ConnectionString(context));
-        var homes = accounts.Guardians.Take(100).Select(g => (Email: g.Email, Path: "parent"))
-            .Concat(accounts.Students.Take(100).Select(s => (Email: s, Path: "student"))).ToList();
-        var editors = accounts.PlanEditors.Take(60).Select(s => (Email: s, Path: "student/plan")).ToList();
-        var grids = accounts.Teachers.Take(20).Select(t => (Email: t.Email, Path: $"teacher/sections/{t.SectionId}")).ToList();
+        var homes = accounts.Guardians.Take(40).Select(g => (Email: g.Email, Path: "parent"))
+            .Concat(accounts.Students.Take(40).Select(s => (Email: s, Path: "student"))).ToList();
+        var editors = accounts.PlanEditors.Take(20).Select(s => (Email: s, Path: "student/plan")).ToList();
+        var grids = accounts.Teachers.Take(10).Select(t => (Email: t.Email, Path: $"teacher/sections/{t.SectionId}")).ToList();
         BenchContext.Log($"  signing in {homes.Count + editors.Count + grids.Count} accounts");
         var sessions = await CircuitLab.SignInAsync(node.BaseUri,
             homes.Concat(editors).Concat(grids).Select(a => a.Email), ct);
@@ -70,6 +73,12 @@ public sealed class S6ConcurrentCircuits : IScenario
                     BenchContext.Log($"  +{opened.Count} {kind} ({failed} failed) in {watch.Elapsed.TotalSeconds:0.0} s; {after.Circuits} circuits on the node, heap {after.HeapBytes / 1048576.0:0} MiB");
                 }
 
+                foreach (var sample in open.GroupBy(o => o.Kind).Select(g => g.First()))
+                {
+                    var seen = sample.Circuit.Targets();
+                    BenchContext.Log($"  {sample.Kind}: {sample.Circuit.Batches} batches, {seen.Count} event targets, e.g. "
+                        + string.Join(", ", seen.Take(6).Select(t => $"{t.Element}.{t.EventName}[{t.Attributes.GetValueOrDefault("aria-label")}]")));
+                }
                 var stats = await node.StatsAsync(collect: true);
                 var rss = node.ResidentBytes();
                 var (latency, byKind, missed) = await ActAsync(open, actSeconds, ct);

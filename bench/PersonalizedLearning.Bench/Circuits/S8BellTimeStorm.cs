@@ -21,8 +21,8 @@ public sealed class S8BellTimeStorm : IScenario
         var window = TimeSpan.FromSeconds(S5LiveUpdates.Env("PL_BENCH_STORM_SECONDS", 40));
         await using var node = await CircuitLab.StartNodeAsync(context, "D");
         var accounts = await BenchAccounts.LoadAsync(CircuitLab.ConnectionString(context));
-        var users = accounts.Guardians.Take(100).Select(g => (g.Email, Path: "parent"))
-            .Concat(accounts.Students.Take(100).Select(s => (Email: s, Path: "student"))).ToList();
+        var users = accounts.Guardians.Take(40).Select(g => (g.Email, Path: "parent"))
+            .Concat(accounts.Students.Take(40).Select(s => (Email: s, Path: "student"))).ToList();
         BenchContext.Log($"  signing in {users.Count} accounts");
         var sessions = await CircuitLab.SignInAsync(node.BaseUri, users.Select(u => u.Email), ct);
 
