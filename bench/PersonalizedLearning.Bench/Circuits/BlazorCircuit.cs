@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -42,7 +42,7 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
         hub.On<long, byte[]>("JS.RenderBatch", OnRenderBatch);
         hub.On<long, string, string, int, long, int>("JS.BeginInvokeJS",
             (handle, identifier, argsJson, resultType, _, _) => AnswerJs(handle, identifier, argsJson, resultType));
-        hub.On<string, bool, string>("JS.EndInvokeDotNet", (_, _, _) => { });
+        hub.On<string, bool, string>("JS.EndInvokeDotNet", (_, success, result) => Error = success ? Error : result);
         hub.On<long>("JS.EndUpdateRootComponents", _ => { });
         hub.On<string>("JS.Error", error => Error = error);
         hub.Closed += _ =>
@@ -53,6 +53,9 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
     }
 
     public int Batches { get; private set; }
+
+    /// <summary>The renderer's interop object id (0 until the server attached it).</summary>
+    public long RendererInterop => rendererInterop;
     public string? Error { get; private set; }
 
     /// <summary>Monotonic time the last render batch arrived.</summary>

@@ -32,8 +32,9 @@ public sealed class S6ConcurrentCircuits : IScenario
         var actSeconds = S5LiveUpdates.Env("PL_BENCH_ACT_SECONDS", 30);
         await using var node = await CircuitLab.StartNodeAsync(context, "C");
         var accounts = await BenchAccounts.LoadAsync(CircuitLab.ConnectionString(context));
-        var homes = accounts.Guardians.Take(40).Select(g => (Email: g.Email, Path: "parent"))
-            .Concat(accounts.Students.Take(40).Select(s => (Email: s, Path: "student"))).ToList();
+        var most = steps.Max();
+        var homes = accounts.Guardians.Take(Math.Min(40, most)).Select(g => (Email: g.Email, Path: "parent"))
+            .Concat(accounts.Students.Take(Math.Min(40, most)).Select(s => (Email: s, Path: "student"))).ToList();
         var editors = accounts.PlanEditors.Take(20).Select(s => (Email: s, Path: "student/plan")).ToList();
         var grids = accounts.Teachers.Take(10).Select(t => (Email: t.Email, Path: $"teacher/sections/{t.SectionId}")).ToList();
         BenchContext.Log($"  signing in {homes.Count + editors.Count + grids.Count} accounts");
@@ -76,7 +77,7 @@ public sealed class S6ConcurrentCircuits : IScenario
                 foreach (var sample in open.GroupBy(o => o.Kind).Select(g => g.First()))
                 {
                     var seen = sample.Circuit.Targets();
-                    BenchContext.Log($"  {sample.Kind}: {sample.Circuit.Batches} batches, {seen.Count} event targets, e.g. "
+                    BenchContext.Log($"  {sample.Kind}: {sample.Circuit.Batches} batches, interop {sample.Circuit.RendererInterop}, error {sample.Circuit.Error}, {seen.Count} event targets, e.g. "
                         + string.Join(", ", seen.Take(6).Select(t => $"{t.Element}.{t.EventName}[{t.Attributes.GetValueOrDefault("aria-label")}]")));
                 }
                 var stats = await node.StatsAsync(collect: true);
