@@ -39,9 +39,15 @@ pg_start "${PG_DATA}" "${port}" \
   -c fsync=on -c synchronous_commit=on -c full_page_writes=on
 port="${PG_PORT}"
 pg_ensure_roles_and_db "${port}" pl_bench
+# Circuit scenarios (5, 6, 8) run app processes on the demo district (its accounts can sign in) in their own database;
+# the first app node migrates and seeds it.
+pg_ensure_roles_and_db "${port}" pl_bench_circuits
+export PL_BENCH_CIRCUITS="Host=127.0.0.1;Port=${port};Database=pl_bench_circuits;Username=pl_owner;Maximum Pool Size=60;Timeout=60"
 
 echo "[bench] building (Release)"
 dotnet build bench/PersonalizedLearning.Bench/PersonalizedLearning.Bench.csproj -c Release -nologo -v q
+# The circuit scenarios start the web app's Release build as separate processes (one or two nodes).
+dotnet build src/PersonalizedLearning.Web/PersonalizedLearning.Web.csproj -c Release -nologo -v q
 
 # Run from the output folder: the app host (WebApplicationFactory) finds the web project's content root through the
 # MvcTestingAppManifest.json there.

@@ -8,6 +8,7 @@ builder.AddAppAuthentication();
 builder.AddAppLocalization();
 builder.AddAppServices();
 builder.AddAppUi();
+builder.AddBenchHooks(); // off unless Bench:Timestamps=true (bench/ only)
 
 var app = builder.Build();
 
@@ -18,4 +19,5 @@ if (await app.RunCommandAsync(args))
 
 await app.PrepareDatabaseAsync();
 app.UseAppPipeline();
+app.MapBenchHooks();
 await app.RunAsync();

@@ -50,6 +50,9 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         return subscription;
     }
 
+    /// <summary>Bench only (<see cref="BenchRecorder"/>): told when an event arrives and when a subscriber has handled it.</summary>
+    public Action<string, StudentChanged>? Observer { get; set; }
+
     /// <summary>Completes once this node's listener has subscribed to the database channel.</summary>
     public Task Listening => listening.Task;
 
@@ -96,7 +99,9 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         {
             if (int.TryParse(ids, out var single))
             {
-                Publish(new StudentChanged(single, what));
+                var change = new StudentChanged(single, what);
+                Observer?.Invoke("received", change);
+                Publish(change);
             }
             return;
         }
@@ -126,6 +131,7 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         try
         {
             await target.OnChange(change);
+            Observer?.Invoke("rendered", change);
         }
         catch (Exception ex)
         {
