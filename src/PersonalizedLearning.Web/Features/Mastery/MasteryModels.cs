@@ -54,9 +54,11 @@ public sealed record EvidenceItem(
 public sealed record EvidenceTimeline(
     int StudentId, string StudentName, int StandardId, string StandardCode, string Statement,
     MasteryMethod Method, int MethodParameter, decimal? Score, LevelView? Level, IReadOnlyList<LevelView> Levels,
-    IReadOnlyList<EvidenceItem> Items);
+    IReadOnlyList<EvidenceItem> Items, string? ReportCardGrade = null, bool RecomputePending = false);
 
-public sealed record MyStandard(int Id, string Code, string Statement, int? ParentId, decimal? Score, LevelView? Level, bool AtMastery, int EvidenceCount);
+public sealed record MyStandard(
+    int Id, string Code, string Statement, int? ParentId, decimal? Score, LevelView? Level, bool AtMastery, int EvidenceCount,
+    string? ReportCardGrade = null);
 
 public sealed record MyFramework(int Id, string Name, IReadOnlyList<LevelView> Levels, IReadOnlyList<MyStandard> Standards, IReadOnlyList<MyStandard> NextSteps);
 
