@@ -36,7 +36,7 @@ public static class CasePackageReader
         catch (JsonException ex)
         {
             return new CaseReadResult(null, [new CaseProblem(
-                "$", true, "Case.Problem.NotJson", (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1)]);
+                "$", true, "Case.Problem.NotJson", (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1)]);
         }
     }
 
@@ -413,7 +413,8 @@ public static class CasePackageReader
         }
         else
         {
-            text = string.Join(',', numbers.All(n => n >= 0) ? levels.OrderBy(l => numbers[levels.IndexOf(l)]) : levels);
+            IEnumerable<string> ordered = numbers.All(n => n >= 0) ? levels.OrderBy(l => numbers[levels.IndexOf(l)]) : levels;
+            text = string.Join(",", ordered);
         }
         if (text.Length > MaxGradeLevelsLength)
         {
