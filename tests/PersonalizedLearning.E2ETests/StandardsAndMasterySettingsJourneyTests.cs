@@ -17,7 +17,7 @@ public class StandardsAndMasterySettingsJourneyTests(BrowserFixture fixture) : I
         var page = await fixture.NewPageAsync();
         await page.SignInAsync(AppFixture.DemoEmail(Roles.DistrictAdmin), DemoDistrict.Password);
         await page.WaitForInteractiveAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Standards import" }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Standards import" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Standards import");
         await page.WaitForInteractiveAsync();
 
@@ -39,7 +39,7 @@ public class StandardsAndMasterySettingsJourneyTests(BrowserFixture fixture) : I
         await RoleJourneyTests.AssertNoSeriousAxeViolationsAsync(page);
 
         // Mastery settings: switch the math framework to "highest score" and watch the recompute reach the end.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Mastery settings" }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Mastery settings" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Mastery settings");
         await page.WaitForInteractiveAsync();
         await page.GetByLabel("Framework", new() { Exact = true }).ClickAsync();

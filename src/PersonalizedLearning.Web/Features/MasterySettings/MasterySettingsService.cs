@@ -115,7 +115,7 @@ public sealed class MasterySettingsService(
                         FrameworkId = framework.Id, Version = framework.MethodVersion, Method = form.Method, Parameter = parameter,
                         MasteryPoints = newMastery, ChangedAt = now, ChangedByUserId = me.UserId,
                     });
-                    // The rollups' at_mastery follows the mastery points at once; the scores follow in the background.
+                    // Scores and at_mastery follow in the background (RollupRecompute), batch by batch.
                 }
                 await db.SaveChangesAsync(t);
                 return new MasterySaveOutcome([], null, recalc);
