@@ -111,8 +111,12 @@ public static class DemoDistrict
             // Mastery settings: version 1 of each framework's method, and the report-card conversion.
             db.AddRange(demo.Frameworks.Select(f => new MasteryMethodVersion
             {
-                FrameworkId = f.Id, Version = f.MethodVersion, Method = f.Method, Parameter = f.MethodParameter,
-                MasteryPoints = f.Levels.Single(l => l.IsMastery).Points, ChangedAt = clock.GetUtcNow(),
+                FrameworkId = f.Id,
+                Version = f.MethodVersion,
+                Method = f.Method,
+                Parameter = f.MethodParameter,
+                MasteryPoints = f.Levels.Single(l => l.IsMastery).Points,
+                ChangedAt = clock.GetUtcNow(),
             }));
             db.AddRange(ReportCardBands(demo.District.Id));
             await db.SaveChangesAsync(ct);

@@ -106,14 +106,23 @@ public sealed class MasterySettingsService(
                 db.ChangeTracker.Clear();
                 db.MasteryLevels.AddRange(levels.Select(l => new MasteryLevel
                 {
-                    FrameworkId = framework.Id, Name = l.Name, Color = l.Color, Points = l.Points, IsMastery = l.IsMastery,
+                    FrameworkId = framework.Id,
+                    Name = l.Name,
+                    Color = l.Color,
+                    Points = l.Points,
+                    IsMastery = l.IsMastery,
                 }));
                 if (recalc)
                 {
                     db.MethodVersions.Add(new MasteryMethodVersion
                     {
-                        FrameworkId = framework.Id, Version = framework.MethodVersion, Method = form.Method, Parameter = parameter,
-                        MasteryPoints = newMastery, ChangedAt = now, ChangedByUserId = me.UserId,
+                        FrameworkId = framework.Id,
+                        Version = framework.MethodVersion,
+                        Method = form.Method,
+                        Parameter = parameter,
+                        MasteryPoints = newMastery,
+                        ChangedAt = now,
+                        ChangedByUserId = me.UserId,
                     });
                     // Scores and at_mastery follow in the background (RollupRecompute), batch by batch.
                 }

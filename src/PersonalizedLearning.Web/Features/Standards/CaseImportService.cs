@@ -85,8 +85,13 @@ public sealed class CaseImportService(
                 await db.SaveChangesAsync(t);
                 db.MethodVersions.Add(new MasteryMethodVersion
                 {
-                    FrameworkId = framework.Id, Version = framework.MethodVersion, Method = framework.Method,
-                    Parameter = framework.MethodParameter, MasteryPoints = 3, ChangedAt = now, ChangedByUserId = me.UserId,
+                    FrameworkId = framework.Id,
+                    Version = framework.MethodVersion,
+                    Method = framework.Method,
+                    Parameter = framework.MethodParameter,
+                    MasteryPoints = 3,
+                    ChangedAt = now,
+                    ChangedByUserId = me.UserId,
                 });
             }
             else
