@@ -36,6 +36,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
     public DbSet<EarlyWarningFlag> Flags => Set<EarlyWarningFlag>();
     public DbSet<Intervention> Interventions => Set<Intervention>();
+    // Mastery settings and report-card conversion
+    public DbSet<MasteryMethodVersion> MethodVersions => Set<MasteryMethodVersion>();
+    public DbSet<ReportCardBand> ReportCardBands => Set<ReportCardBand>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

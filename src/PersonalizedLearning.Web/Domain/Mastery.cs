@@ -21,6 +21,12 @@ public sealed class CompetencyFramework
     public MasteryMethod Method { get; set; } = MasteryMethod.DecayingAverage;
     /// <summary>Decay rate or weight as a percentage (65 by default), or n for n-times-at-mastery.</summary>
     public int MethodParameter { get; set; } = 65;
+    /// <summary>Bumped when the method, its parameter or the mastery points change; rollups record the version they used.</summary>
+    public int MethodVersion { get; set; } = 1;
+    /// <summary>Optimistic concurrency token (PostgreSQL xmin): two admins editing the settings at once get a conflict.</summary>
+    public uint Version { get; set; }
+    public DateTimeOffset? SettingsChangedAt { get; set; }
+    public string? SettingsChangedByUserId { get; set; }
     public List<MasteryLevel> Levels { get; set; } = [];
     public List<Standard> Standards { get; set; } = [];
 }
@@ -49,6 +55,21 @@ public sealed class Standard
     public string? CaseIdentifier { get; set; }
     public int SortOrder { get; set; }
     public List<Standard> Prerequisites { get; set; } = [];
+}
+
+/// <summary>
+/// One version of a framework's calculation (method, parameter and mastery points), kept so that a rollup made under
+/// an earlier version can still explain itself ("why this level") while the background recompute catches up.
+/// </summary>
+public sealed class MasteryMethodVersion
+{
+    public int FrameworkId { get; set; }
+    public int Version { get; set; }
+    public MasteryMethod Method { get; set; }
+    public int Parameter { get; set; }
+    public decimal MasteryPoints { get; set; }
+    public DateTimeOffset ChangedAt { get; set; }
+    public string? ChangedByUserId { get; set; }
 }
 
 public enum EvidenceSource

@@ -8,8 +8,10 @@ using PersonalizedLearning.Web.Features.Admin;
 using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Mastery;
+using PersonalizedLearning.Web.Features.MasterySettings;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
+using PersonalizedLearning.Web.Features.Standards;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
 
@@ -45,6 +47,11 @@ public static class AppSetup
         services.AddScoped<MasteryService>();
         // Bulk evidence import (CSV)
         services.AddScoped<EvidenceImportService>();
+        // Standards import (CASE) and mastery settings
+        services.AddScoped<CaseImportService>();
+        services.AddScoped<MasterySettingsService>();
+        services.AddSingleton<RollupRecompute>();
+        services.AddHostedService(sp => sp.GetRequiredService<RollupRecompute>());
         return builder;
     }
 

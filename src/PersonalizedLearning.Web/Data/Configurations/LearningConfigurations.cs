@@ -17,6 +17,10 @@ internal sealed class FrameworkConfiguration : IEntityTypeConfiguration<Competen
         b.HasMany(f => f.Levels).WithOne().HasForeignKey(l => l.FrameworkId);
         b.HasMany(f => f.Standards).WithOne(s => s.Framework).HasForeignKey(s => s.FrameworkId);
         b.HasIndex(f => new { f.DistrictId, f.Code }).IsUnique();
+        // Mastery settings: concurrency on xmin, who changed the settings last.
+        b.Property(f => f.Version).IsRowVersion();
+        b.Property(f => f.MethodVersion).HasDefaultValue(1);
+        b.Property(f => f.SettingsChangedByUserId).HasMaxLength(450);
     }
 }
 

@@ -610,11 +610,32 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("method_parameter");
 
+                    b.Property<int>("MethodVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("method_version");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("SettingsChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settings_changed_at");
+
+                    b.Property<string>("SettingsChangedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("settings_changed_by_user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_competency_frameworks");
@@ -1130,6 +1151,46 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("mastery_levels", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.MasteryMethodVersion", b =>
+                {
+                    b.Property<int>("FrameworkId")
+                        .HasColumnType("integer")
+                        .HasColumnName("framework_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("changed_by_user_id");
+
+                    b.Property<decimal>("MasteryPoints")
+                        .HasPrecision(6, 3)
+                        .HasColumnType("numeric(6,3)")
+                        .HasColumnName("mastery_points");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("method");
+
+                    b.Property<int>("Parameter")
+                        .HasColumnType("integer")
+                        .HasColumnName("parameter");
+
+                    b.HasKey("FrameworkId", "Version")
+                        .HasName("pk_mastery_method_versions");
+
+                    b.ToTable("mastery_method_versions", (string)null);
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.MasteryRollup", b =>
                 {
                     b.Property<int>("StudentId")
@@ -1481,6 +1542,44 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasDatabaseName("ix_plan_templates_school_id");
 
                     b.ToTable("plan_templates", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.ReportCardBand", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("DistrictId")
+                        .HasColumnType("integer")
+                        .HasColumnName("district_id");
+
+                    b.Property<decimal>("From")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("numeric(6,2)")
+                        .HasColumnName("from_score");
+
+                    b.Property<string>("Grade")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("grade");
+
+                    b.Property<decimal>("To")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("numeric(6,2)")
+                        .HasColumnName("to_score");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_card_bands");
+
+                    b.HasIndex("DistrictId", "From")
+                        .HasDatabaseName("ix_report_card_bands_district_id_from_score");
+
+                    b.ToTable("report_card_bands", (string)null);
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.School", b =>
@@ -2193,6 +2292,16 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasConstraintName("fk_mastery_levels_competency_frameworks_framework_id");
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.MasteryMethodVersion", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.CompetencyFramework", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mastery_method_versions_competency_frameworks_framework_id");
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.MasteryRollup", b =>
                 {
                     b.HasOne("PersonalizedLearning.Web.Domain.Standard", null)
@@ -2300,6 +2409,16 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .WithMany()
                         .HasForeignKey("SchoolId")
                         .HasConstraintName("fk_plan_templates_schools_school_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.ReportCardBand", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_report_card_bands_districts_district_id");
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.School", b =>

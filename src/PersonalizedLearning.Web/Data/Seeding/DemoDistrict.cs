@@ -48,6 +48,15 @@ public static class DemoDistrict
         return strategy.ExecuteAsync(token => SeedOnceAsync(db, clock, logger, token), ct);
     }
 
+    /// <summary>The demo district's report-card conversion on the 1–4 scale.</summary>
+    private static IEnumerable<ReportCardBand> ReportCardBands(int districtId) =>
+    [
+        new ReportCardBand { DistrictId = districtId, From = 3.50m, To = 4.00m, Grade = "A" },
+        new ReportCardBand { DistrictId = districtId, From = 2.50m, To = 3.49m, Grade = "B" },
+        new ReportCardBand { DistrictId = districtId, From = 1.50m, To = 2.49m, Grade = "C" },
+        new ReportCardBand { DistrictId = districtId, From = 1.00m, To = 1.49m, Grade = "D" },
+    ];
+
     private static async Task<bool> SeedOnceAsync(AppDbContext db, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
@@ -99,6 +108,17 @@ public static class DemoDistrict
 
             db.AddRange(demo.Profiles);
             db.AddRange(PlanTemplates(demo.District.Id));
+            // Mastery settings: version 1 of each framework's method, and the report-card conversion.
+            db.AddRange(demo.Frameworks.Select(f => new MasteryMethodVersion
+            {
+                FrameworkId = f.Id,
+                Version = f.MethodVersion,
+                Method = f.Method,
+                Parameter = f.MethodParameter,
+                MasteryPoints = f.Levels.Single(l => l.IsMastery).Points,
+                ChangedAt = clock.GetUtcNow(),
+            }));
+            db.AddRange(ReportCardBands(demo.District.Id));
             await db.SaveChangesAsync(ct);
             DemoLog.Saved(logger, Elapsed(started));
 

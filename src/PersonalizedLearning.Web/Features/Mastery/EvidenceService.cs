@@ -225,6 +225,7 @@ public sealed class EvidenceService(
             {
                 s.Framework!.Method,
                 s.Framework.MethodParameter,
+                s.Framework.MethodVersion,
                 Mastery = s.Framework.Levels.Where(l => l.IsMastery).Select(l => (decimal?)l.Points).FirstOrDefault(),
             })
             .FirstAsync(ct);
@@ -254,7 +255,7 @@ public sealed class EvidenceService(
             rollup.EvidenceCount = mine.Count;
             rollup.LastEvidenceAt = mine.Count == 0 ? null : mine.Max(e => e.ObservedAt);
             rollup.Method = framework.Method;
-            rollup.MethodVersion = MasteryCalculator.Version;
+            rollup.MethodVersion = framework.MethodVersion;
             rollup.UpdatedAt = now;
         }
     }

@@ -54,12 +54,12 @@ public sealed record EvidenceItem(
 public sealed record EvidenceTimeline(
     int StudentId, string StudentName, int StandardId, string StandardCode, string Statement,
     MasteryMethod Method, int MethodParameter, decimal? Score, LevelView? Level, IReadOnlyList<LevelView> Levels,
-    IReadOnlyList<EvidenceItem> Items);
+    IReadOnlyList<EvidenceItem> Items, string? ReportCardGrade = null, bool RecomputePending = false);
 
-/// <summary>One standard in "my mastery": level, evidence count, the trend of the latest scores and the plan goal it serves.</summary>
+/// <summary>One standard in "my mastery": level, evidence count, the trend of the latest scores, the plan goal it serves and the report-card grade shown beside the level.</summary>
 public sealed record MyStandard(
     int Id, string Code, string Statement, int? ParentId, decimal? Score, LevelView? Level, bool AtMastery, int EvidenceCount,
-    ScoreTrend Trend = ScoreTrend.None, string? Goal = null);
+    ScoreTrend Trend = ScoreTrend.None, string? Goal = null, string? ReportCardGrade = null);
 
 public sealed record MyFramework(int Id, string Name, IReadOnlyList<LevelView> Levels, IReadOnlyList<MyStandard> Standards, IReadOnlyList<MyStandard> NextSteps);
 

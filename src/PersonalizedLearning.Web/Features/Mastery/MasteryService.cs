@@ -142,7 +142,7 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
         var student = await db.Students.AsNoTracking().VisibleTo(db, me).Where(s => s.Id == studentId)
             .Select(s => new { s.Id, Name = s.FirstName + " " + s.LastName }).FirstOrDefaultAsync(ct);
         var standard = await db.Standards.AsNoTracking().Where(s => s.Id == standardId)
-            .Select(s => new { s.Id, s.Code, s.Statement, s.FrameworkId, s.Framework!.Method, s.Framework.MethodParameter })
+            .Select(s => new { s.Id, s.Code, s.Statement, s.FrameworkId, s.Framework!.Method, s.Framework.MethodParameter, s.Framework.MethodVersion, s.Framework.DistrictId })
             .FirstOrDefaultAsync(ct);
         if (student is null || standard is null)
         {
@@ -167,16 +167,29 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
             })
             .ToListAsync(ct);
         var masteryPoints = levels.FirstOrDefault(l => l.IsMastery)?.Points ?? decimal.MaxValue;
+        var (method, parameter) = (standard.Method, standard.MethodParameter);
+        // Explain the stored rollup by the method version it was made with (the background recompute may not have
+        // reached it yet after a method change).
+        var storedVersion = await db.MasteryRollups.AsNoTracking().Where(r => r.StudentId == studentId && r.StandardId == standardId)
+            .Select(r => (int?)r.MethodVersion).FirstOrDefaultAsync(ct);
+        var pending = storedVersion is { } v && v != standard.MethodVersion;
+        if (pending && await db.MethodVersions.AsNoTracking()
+                .FirstOrDefaultAsync(m => m.FrameworkId == standard.FrameworkId && m.Version == storedVersion, ct) is { } old)
+        {
+            (method, parameter, masteryPoints) = (old.Method, old.Parameter, old.MasteryPoints);
+        }
         var result = MasteryCalculator.Calculate(
             rows.Where(r => r.VoidedAt == null).Select(r => new ScoredEvidence(r.Id, r.Score, r.ObservedAt, r.RecordedAt)),
-            standard.Method, standard.MethodParameter, masteryPoints);
+            method, parameter, masteryPoints);
+        var bands = await db.ReportCardBands.AsNoTracking().Where(b => b.DistrictId == standard.DistrictId).ToListAsync(ct);
         var weights = result.Weights.ToDictionary(w => w.EvidenceId, w => w.Weight);
         await audit.ViewedAsync(me, studentId, "mastery-evidence");
         var level = result.Score is null ? null : levels.Where(l => result.Score >= l.Points).MaxBy(l => l.Points);
         return new EvidenceTimeline(student.Id, student.Name, standard.Id, standard.Code, standard.Statement,
-            standard.Method, standard.MethodParameter, result.Score, level, levels,
+            method, parameter, result.Score, level, levels,
             [.. rows.Select(r => new EvidenceItem(r.Id, r.ObservedAt, r.RecordedAt, r.Score, r.Source, r.Note, r.By,
-                r.VoidedAt != null, r.VoidReason, weights.GetValueOrDefault(r.Id)))]);
+                r.VoidedAt != null, r.VoidReason, weights.GetValueOrDefault(r.Id)))],
+            ReportCardConversion.GradeFor(result.Score, bands), pending);
     }
 
     /// <summary>The signed-in student's mastery by standard, and next steps: prerequisites mastered, not yet mastered itself.</summary>
@@ -224,6 +237,7 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
                 goalOf.TryAdd(id, g.Title);
             }
         }
+        var bands = await db.ReportCardBands.AsNoTracking().Where(b => b.DistrictId == student.DistrictId).ToListAsync(ct);
         await audit.ViewedAsync(me, student.Id, "my-mastery");
 
         var result = new List<MyFramework>();
@@ -235,7 +249,8 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
                 var r = rollups.GetValueOrDefault(s.Id);
                 var level = r?.Score is { } score ? f.Levels.Where(l => score >= l.Points).MaxBy(l => l.Points) : null;
                 return new MyStandard(s.Id, s.Code, s.Statement, s.ParentId, r?.Score, level, r?.AtMastery ?? false, r?.EvidenceCount ?? 0,
-                    MasteryPacing.Trend(scores.GetValueOrDefault(s.Id) ?? []), goalOf.GetValueOrDefault(s.Id));
+                    MasteryPacing.Trend(scores.GetValueOrDefault(s.Id) ?? []), goalOf.GetValueOrDefault(s.Id),
+                    ReportCardConversion.GradeFor(r?.Score, bands));
             });
             var mastered = views.Values.Where(v => v.AtMastery).Select(v => v.Id).ToHashSet();
             var leaves = f.Standards.Where(s => !parents.Contains(s.Id)).ToList();
