@@ -36,6 +36,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
     public DbSet<EarlyWarningFlag> Flags => Set<EarlyWarningFlag>();
     public DbSet<Intervention> Interventions => Set<Intervention>();
+    // Family: alerts, alert settings, guardian–advisor messages
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<AlertPreference> AlertPreferences => Set<AlertPreference>();
+    public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
+    public DbSet<FamilyMessage> FamilyMessages => Set<FamilyMessage>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
