@@ -23,10 +23,13 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Overrides the app's clock (default: the real one).</summary>
     protected virtual TimeProvider? Clock => null;
 
+    /// <summary>Extra app settings for this fixture (e.g. a short revalidation interval).</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        App = new AppFactory(Db, Environment, clock: Clock);
+        App = new AppFactory(Db, Environment, Settings, Clock);
         if (ServeOverKestrel)
         {
             BaseUrl = App.StartKestrel();

@@ -39,6 +39,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     // Mastery settings and report-card conversion
     public DbSet<MasteryMethodVersion> MethodVersions => Set<MasteryMethodVersion>();
     public DbSet<ReportCardBand> ReportCardBands => Set<ReportCardBand>();
+    // Family: alerts, alert settings, guardian–advisor messages
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<AlertPreference> AlertPreferences => Set<AlertPreference>();
+    public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
+    public DbSet<FamilyMessage> FamilyMessages => Set<FamilyMessage>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

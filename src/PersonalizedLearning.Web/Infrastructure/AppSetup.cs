@@ -6,6 +6,7 @@ using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Data.Seeding;
 using PersonalizedLearning.Web.Features.Admin;
 using PersonalizedLearning.Web.Features.Advisory;
+using PersonalizedLearning.Web.Features.Family;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Mastery;
 using PersonalizedLearning.Web.Features.MasterySettings;
@@ -52,6 +53,13 @@ public static class AppSetup
         services.AddScoped<MasterySettingsService>();
         services.AddSingleton<RollupRecompute>();
         services.AddHostedService(sp => sp.GetRequiredService<RollupRecompute>());
+        // Family: guardian child pages, messages, alerts and email
+        services.AddScoped<ChildService>();
+        services.AddScoped<MessageService>();
+        services.AddScoped<NotificationService>();
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<FamilyAlertJobs>();
+        services.AddHostedService<FamilyAlertWorker>();
         return builder;
     }
 

@@ -308,6 +308,29 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("advisories", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.AlertPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("MutedKinds")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("muted_kinds");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_alert_preferences");
+
+                    b.ToTable("alert_preferences", (string)null);
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -849,6 +872,46 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("evidence", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.FamilyMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AuthorUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author_user_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<int>("ThreadId")
+                        .HasColumnType("integer")
+                        .HasColumnName("thread_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_family_messages");
+
+                    b.HasIndex("AuthorUserId")
+                        .HasDatabaseName("ix_family_messages_author_user_id");
+
+                    b.HasIndex("ThreadId", "SentAt")
+                        .HasDatabaseName("ix_family_messages_thread_id_sent_at");
+
+                    b.ToTable("family_messages", (string)null);
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.GuardianLink", b =>
                 {
                     b.Property<int>("Id")
@@ -1239,6 +1302,122 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasDatabaseName("ix_mastery_rollups_standard_id");
 
                     b.ToTable("mastery_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.MessageThread", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("AdvisorReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("advisor_read_at");
+
+                    b.Property<DateTimeOffset?>("GuardianReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("guardian_read_at");
+
+                    b.Property<string>("GuardianUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("guardian_user_id");
+
+                    b.Property<DateTimeOffset>("LastMessageAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_message_at");
+
+                    b.Property<int>("StudentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("student_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_message_threads");
+
+                    b.HasIndex("GuardianUserId")
+                        .HasDatabaseName("ix_message_threads_guardian_user_id");
+
+                    b.HasIndex("StudentId", "GuardianUserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_threads_student_id_guardian_user_id");
+
+                    b.ToTable("message_threads", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DedupKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedup_key");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("emailed_at");
+
+                    b.Property<string>("Facts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("facts");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<string>("RecipientUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recipient_user_id");
+
+                    b.Property<int>("StudentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("student_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_notifications_email_due")
+                        .HasFilter("emailed_at IS NULL AND email <> 'Never'");
+
+                    b.HasIndex("StudentId")
+                        .HasDatabaseName("ix_notifications_student_id");
+
+                    b.HasIndex("RecipientUserId", "CreatedAt")
+                        .HasDatabaseName("ix_notifications_recipient_user_id_created_at");
+
+                    b.HasIndex("RecipientUserId", "DedupKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_recipient_user_id_dedup_key");
+
+                    b.ToTable("notifications", (string)null);
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanComment", b =>
@@ -2049,6 +2228,16 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasConstraintName("fk_advisories_schools_school_id");
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.AlertPreference", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_preferences_users_user_id");
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.AppUser", b =>
                 {
                     b.HasOne("PersonalizedLearning.Web.Domain.District", null)
@@ -2217,6 +2406,23 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasConstraintName("fk_evidence_students_student_id");
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.FamilyMessage", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_family_messages_users_author_user_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.MessageThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_family_messages_message_threads_thread_id");
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.GuardianLink", b =>
                 {
                     b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
@@ -2317,6 +2523,40 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mastery_rollups_students_student_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.MessageThread", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("GuardianUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_threads_users_guardian_user_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.Student", null)
+                        .WithMany()
+                        .HasForeignKey("StudentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_threads_students_student_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.Notification", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_users_recipient_user_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.Student", null)
+                        .WithMany()
+                        .HasForeignKey("StudentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_students_student_id");
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.PlanComment", b =>

@@ -125,6 +125,7 @@ public static class DemoDistrict
             var evidence = await DemoCopy.EvidenceAsync(db, demo.Evidence, ct);
             var rollups = await DemoCopy.RollupsAsync(db, demo.Rollups, ct);
             var checkIns = await DemoCopy.CheckInsAsync(db, demo.CheckIns, ct);
+            await DemoFamily.SeedAsync(db, clock.GetUtcNow(), ct); // Family: messages and alerts
             await tx.CommitAsync(ct);
 
             DemoLog.Seeded(logger, demo.District.Id, demo.Students.Count, demo.StaffCount, demo.GuardianCount,

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Features.Family;
 using PersonalizedLearning.Web.Infrastructure;
 
 namespace PersonalizedLearning.Web.Features.Advisory;
@@ -130,6 +131,13 @@ public sealed class CheckInService(
             db.AccessAudit.Add(audit.Row(me, student.Id, input.Day < today ? "checkin-backfill" : "checkin-save"));
             await db.SaveChangesAsync(t);
             await ChangeFeed.NotifyAsync(db, [student.Id], "checkin", t);
+            if (input.AdvisorNoteShared && !string.IsNullOrWhiteSpace(input.AdvisorNote))
+            {
+                // Family alert, once per check-in day, committed with the note.
+                var advisorName = await db.Users.Where(u => u.Id == me.UserId).Select(u => u.DisplayName).FirstAsync(t);
+                await AlertWriter.RaiseAsync(db, student.Id, AlertKind.NoteShared, input.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    [input.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), advisorName], now, ct: t);
+            }
             return Result.Success;
         }, ct);
         if (result == Result.NotFound)

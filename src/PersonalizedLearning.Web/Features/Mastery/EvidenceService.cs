@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Features.Family;
 using PersonalizedLearning.Web.Infrastructure;
 
 namespace PersonalizedLearning.Web.Features.Mastery;
@@ -227,6 +228,8 @@ public sealed class EvidenceService(
                 s.Framework.MethodParameter,
                 s.Framework.MethodVersion,
                 Mastery = s.Framework.Levels.Where(l => l.IsMastery).Select(l => (decimal?)l.Points).FirstOrDefault(),
+                s.Code,
+                Levels = s.Framework.Levels.Select(l => new { l.Points, l.Name, l.IsMastery }).ToList(),
             })
             .FirstAsync(ct);
         var masteryPoints = framework.Mastery ?? decimal.MaxValue;
@@ -250,6 +253,9 @@ public sealed class EvidenceService(
                 rollup = new MasteryRollup { StudentId = studentId, StandardId = standardId };
                 db.MasteryRollups.Add(rollup);
             }
+            // Family alerts (level reached, dropped below mastery) commit with the evidence.
+            await AlertWriter.MasteryChangedAsync(db, studentId, standardId, rollup.Score, result.Score,
+                [.. framework.Levels.Select(l => (l.Points, l.Name, l.IsMastery))], framework.Code, now, ct);
             rollup.Score = result.Score;
             rollup.AtMastery = result.Score >= masteryPoints;
             rollup.EvidenceCount = mine.Count;

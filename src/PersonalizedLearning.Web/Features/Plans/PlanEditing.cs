@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Features.Family;
 using PersonalizedLearning.Web.Infrastructure;
 
 namespace PersonalizedLearning.Web.Features.Plans;
@@ -139,6 +140,12 @@ public sealed class PlanEditing(
             db.AccessAudit.Add(audit.Row(me, studentId, "plan-" + action.ToString().ToLowerInvariant()));
             await db.SaveChangesAsync(token);
             await ChangeFeed.NotifyAsync(db, [studentId], "plan", token);
+            if (action != PlanAction.Acknowledge && PlanWorkflow.Available(plan.Status, PlanActor.Guardian).Contains(PlanAction.Acknowledge))
+            {
+                // Guardians are asked to acknowledge the plan in its new state (committed with the step).
+                await AlertWriter.RaiseAsync(db, studentId, AlertKind.PlanNeedsAcknowledgement, $"{plan.Id}:{now.UtcTicks}",
+                    [plan.Status.ToString()], now, AlertAudience.Guardians, token);
+            }
             logger.LogInformation("Plan {PlanId}: {Action} by {UserId}", plan.Id, action, me.UserId);
             return Result.Ok;
         }, ct);
