@@ -10,6 +10,7 @@ using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Mastery;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
+using PersonalizedLearning.Web.Features.Roster;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
 
@@ -43,6 +44,10 @@ public static class AppSetup
         services.AddScoped<CoverageService>();
         services.AddScoped<EvidenceService>();
         services.AddScoped<MasteryService>();
+        // OneRoster import
+        services.Configure<RosterImportOptions>(builder.Configuration.GetSection("RosterImport"));
+        services.AddScoped<OneRosterImportService>();
+        services.AddScoped<GuardianInvitations>();
         return builder;
     }
 
