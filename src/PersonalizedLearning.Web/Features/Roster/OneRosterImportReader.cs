@@ -166,7 +166,7 @@ internal static class OneRosterImportReader
         var demographics = Load(Demographics, [.. common],
             [.. meta, "birthDate", "sex", "americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican", "nativeHawaiianOrOtherPacificIslander",
              "white", "demographicRaceTwoOrMoreRaces", "hispanicOrLatinoEthnicity", "metadata.ell", "metadata.iep"]);
-        if (users is not null && rolesTable is null && !users.Has("role"))
+        if (users is not null && rolesTable is null && !users.Has("role") && plan.ModeOf(Users) == RosterFileMode.Bulk)
         {
             problems.Add(Users, 1, "role", "Roster.Problem.MissingColumn", "role");
         }

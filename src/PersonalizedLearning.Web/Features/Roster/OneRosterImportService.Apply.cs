@@ -497,7 +497,7 @@ public sealed partial class OneRosterImportService
                        CASE WHEN t.active THEN t.name ELSE sec.name END AS name,
                        CASE WHEN t.active THEN coalesce(t.course_name, sec.course_name) ELSE sec.course_name END AS course_name,
                        t.active
-                FROM t_sections t JOIN {DistrictSections} WHERE sec.sourced_id = t.sourced_id),
+                FROM t_sections t JOIN {DistrictSections} ON sec.sourced_id = t.sourced_id),
             changed AS (
                 UPDATE sections s SET school_id = n.school_id, school_year_id = n.school_year_id, name = n.name,
                     course_name = n.course_name, active = n.active
