@@ -48,6 +48,8 @@ public sealed class SchoolYear
     public required string Name { get; set; }
     public DateOnly StartsOn { get; set; }
     public DateOnly EndsOn { get; set; }
+    /// <summary>The roster's academicSession sourcedId, when the year came from a OneRoster import.</summary>
+    public string? SourcedId { get; set; }
     public List<Term> Terms { get; set; } = [];
 
     public bool Contains(DateOnly day) => day >= StartsOn && day <= EndsOn;
@@ -60,6 +62,8 @@ public sealed class Term
     public required string Name { get; set; }
     public DateOnly StartsOn { get; set; }
     public DateOnly EndsOn { get; set; }
+    /// <summary>The roster's academicSession sourcedId, when the term came from a OneRoster import.</summary>
+    public string? SourcedId { get; set; }
 }
 
 public enum CalendarEntryKind

@@ -13,6 +13,7 @@ using PersonalizedLearning.Web.Features.MasterySettings;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
 using PersonalizedLearning.Web.Features.Standards;
+using PersonalizedLearning.Web.Features.Roster;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
 
@@ -60,6 +61,10 @@ public static class AppSetup
         services.AddSingleton<SmtpMailer>();
         services.AddSingleton<FamilyAlertJobs>();
         services.AddHostedService<FamilyAlertWorker>();
+        // OneRoster import
+        services.Configure<RosterImportOptions>(builder.Configuration.GetSection("RosterImport"));
+        services.AddScoped<OneRosterImportService>();
+        services.AddScoped<GuardianInvitations>();
         return builder;
     }
 

@@ -30,6 +30,7 @@ internal sealed class SchoolYearConfiguration : IEntityTypeConfiguration<SchoolY
     public void Configure(EntityTypeBuilder<SchoolYear> b)
     {
         b.Property(y => y.Name).HasMaxLength(50);
+        b.Property(y => y.SourcedId).HasMaxLength(100);
         b.HasOne<District>().WithMany().HasForeignKey(y => y.DistrictId);
         b.HasMany(y => y.Terms).WithOne().HasForeignKey(t => t.SchoolYearId);
     }
@@ -37,7 +38,11 @@ internal sealed class SchoolYearConfiguration : IEntityTypeConfiguration<SchoolY
 
 internal sealed class TermConfiguration : IEntityTypeConfiguration<Term>
 {
-    public void Configure(EntityTypeBuilder<Term> b) => b.Property(t => t.Name).HasMaxLength(50);
+    public void Configure(EntityTypeBuilder<Term> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(50);
+        b.Property(t => t.SourcedId).HasMaxLength(100);
+    }
 }
 
 internal sealed class CalendarEntryConfiguration : IEntityTypeConfiguration<CalendarEntry>

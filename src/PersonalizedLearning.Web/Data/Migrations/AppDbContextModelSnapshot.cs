@@ -912,6 +912,51 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("family_messages", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.GuardianInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("RedeemedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("redeemed_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_guardian_invitations");
+
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_guardian_invitations_code_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_guardian_invitations_user_id");
+
+                    b.ToTable("guardian_invitations", (string)null);
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.GuardianLink", b =>
                 {
                     b.Property<int>("Id")
@@ -1761,6 +1806,71 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("report_card_bands", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.RosterImport", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("DistrictId")
+                        .HasColumnType("integer")
+                        .HasColumnName("district_id");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("ProblemCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("problem_count");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_roster_imports");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_roster_imports_user_id");
+
+                    b.HasIndex("DistrictId", "StartedAt")
+                        .HasDatabaseName("ix_roster_imports_district_id_started_at");
+
+                    b.ToTable("roster_imports", (string)null);
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.School", b =>
                 {
                     b.Property<int>("Id")
@@ -1830,6 +1940,11 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("name");
+
+                    b.Property<string>("SourcedId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sourced_id");
 
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("date")
@@ -2102,6 +2217,11 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.Property<int>("SchoolYearId")
                         .HasColumnType("integer")
                         .HasColumnName("school_year_id");
+
+                    b.Property<string>("SourcedId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sourced_id");
 
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("date")
@@ -2423,6 +2543,16 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .HasConstraintName("fk_family_messages_message_threads_thread_id");
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.GuardianInvitation", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_guardian_invitations_users_user_id");
+                });
+
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.GuardianLink", b =>
                 {
                     b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
@@ -2659,6 +2789,23 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_report_card_bands_districts_district_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Domain.RosterImport", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_roster_imports_districts_district_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_roster_imports_users_user_id");
                 });
 
             modelBuilder.Entity("PersonalizedLearning.Web.Domain.School", b =>
