@@ -12,8 +12,8 @@ using PersonalizedLearning.Web.Features.Mastery;
 using PersonalizedLearning.Web.Features.MasterySettings;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
-using PersonalizedLearning.Web.Features.Standards;
 using PersonalizedLearning.Web.Features.Roster;
+using PersonalizedLearning.Web.Features.Standards;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
 

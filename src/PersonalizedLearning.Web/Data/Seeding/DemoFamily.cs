@@ -18,32 +18,51 @@ internal static class DemoFamily
 
         var thread = new MessageThread
         {
-            StudentId = maya.Id, GuardianUserId = elena, LastMessageAt = now.AddDays(-1),
-            AdvisorReadAt = now.AddDays(-1), GuardianReadAt = now.AddDays(-2),
+            StudentId = maya.Id,
+            GuardianUserId = elena,
+            LastMessageAt = now.AddDays(-1),
+            AdvisorReadAt = now.AddDays(-1),
+            GuardianReadAt = now.AddDays(-2),
         };
         db.MessageThreads.Add(thread);
         await db.SaveChangesAsync(ct);
         db.FamilyMessages.AddRange(
             new FamilyMessage
             {
-                ThreadId = thread.Id, AuthorUserId = elena, SentAt = now.AddDays(-2),
+                ThreadId = thread.Id,
+                AuthorUserId = elena,
+                SentAt = now.AddDays(-2),
                 Body = "Buenas tardes. Maya dice que las fracciones le cuestan un poco. ¿Cómo podemos ayudarla en casa?",
             },
             new FamilyMessage
             {
-                ThreadId = thread.Id, AuthorUserId = maya.Advisor, SentAt = now.AddDays(-1),
+                ThreadId = thread.Id,
+                AuthorUserId = maya.Advisor,
+                SentAt = now.AddDays(-1),
                 Body = "Hola Elena: practicar recetas con medidas ayuda mucho. Esta semana Maya trabaja con su grupo de tutoría.",
             });
         db.Notifications.AddRange(
             new Notification
             {
-                RecipientUserId = elena, StudentId = maya.Id, Kind = AlertKind.NewMessage, DedupKey = $"NewMessage:{maya.Id}:demo",
-                Facts = ["Rosa Alvarez"], CreatedAt = now.AddDays(-1), Email = AlertEmail.Never, EmailedAt = now.AddDays(-1),
+                RecipientUserId = elena,
+                StudentId = maya.Id,
+                Kind = AlertKind.NewMessage,
+                DedupKey = $"NewMessage:{maya.Id}:demo",
+                Facts = ["Rosa Alvarez"],
+                CreatedAt = now.AddDays(-1),
+                Email = AlertEmail.Never,
+                EmailedAt = now.AddDays(-1),
             },
             new Notification
             {
-                RecipientUserId = elena, StudentId = maya.Id, Kind = AlertKind.LevelReached, DedupKey = $"LevelReached:{maya.Id}:demo",
-                Facts = [code, "Proficient"], CreatedAt = now.AddHours(-5), Email = AlertEmail.Never, EmailedAt = now.AddHours(-5),
+                RecipientUserId = elena,
+                StudentId = maya.Id,
+                Kind = AlertKind.LevelReached,
+                DedupKey = $"LevelReached:{maya.Id}:demo",
+                Facts = [code, "Proficient"],
+                CreatedAt = now.AddHours(-5),
+                Email = AlertEmail.Never,
+                EmailedAt = now.AddHours(-5),
             });
         await db.SaveChangesAsync(ct);
     }

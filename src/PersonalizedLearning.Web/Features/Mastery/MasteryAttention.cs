@@ -66,7 +66,7 @@ public static class MasteryTrend
             return today.AddDays(-(schoolDays * 7 / 5));
         }
         var day = today;
-        for (var counted = 0; counted < schoolDays && day > calendar.FirstDay.AddDays(-1); )
+        for (var counted = 0; counted < schoolDays && day > calendar.FirstDay.AddDays(-1);)
         {
             day = day.AddDays(-1);
             if (calendar.IsSchoolDay(day))

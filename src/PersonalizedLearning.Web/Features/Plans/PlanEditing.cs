@@ -48,6 +48,13 @@ public sealed class PlanEditing(
         PlanContent original, PlanContent mine, CancellationToken ct)
     {
         var rel = await PlanAccess.RelationAsync(db, me, studentId, ct);
+        if (rel is not null && year is not null)
+        {
+            // Saves of one plan queue here instead of racing: the read below then sees the latest committed version, so a
+            // student and an advisor saving at the same moment merge on the first try (the xmin check stays as a guard).
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"SELECT 1 FROM learning_plans WHERE student_id = {studentId} AND school_year_id = {year.Id} FOR UPDATE", ct);
+        }
         var plan = rel is null || year is null ? null
             : await db.Plans.WithContent().FirstOrDefaultAsync(p => p.StudentId == studentId && p.SchoolYearId == year.Id, ct);
         if (rel is null || plan is null)
