@@ -8,6 +8,7 @@ using PersonalizedLearning.Web.Features.Admin;
 using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Mastery;
+using PersonalizedLearning.Web.Features.SchoolDashboard;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
 using PersonalizedLearning.Web.Features.Students;
@@ -43,6 +44,8 @@ public static class AppSetup
         services.AddScoped<CoverageService>();
         services.AddScoped<EvidenceService>();
         services.AddScoped<MasteryService>();
+        // School dashboard and district admin screens (principal-admin)
+        services.AddScoped<SchoolDashboardService>();
         return builder;
     }
 
@@ -105,6 +108,7 @@ public static class AppSetup
         app.MapLanguageSwitch();
         app.MapAccountEndpoints();
         app.MapMasteryExport();
+        app.MapSchoolDashboardExports();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
