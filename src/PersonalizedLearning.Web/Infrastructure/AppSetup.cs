@@ -9,6 +9,7 @@ using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Mastery;
 using PersonalizedLearning.Web.Features.SchoolDashboard;
+using PersonalizedLearning.Web.Features.People;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
 using PersonalizedLearning.Web.Features.Students;
@@ -46,6 +47,8 @@ public static class AppSetup
         services.AddScoped<MasteryService>();
         // School dashboard and district admin screens (principal-admin)
         services.AddScoped<SchoolDashboardService>();
+        services.AddScoped<PeopleService>();
+        services.AddScoped<AuditViewerService>();
         return builder;
     }
 
@@ -109,6 +112,7 @@ public static class AppSetup
         app.MapAccountEndpoints();
         app.MapMasteryExport();
         app.MapSchoolDashboardExports();
+        app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -108,7 +108,7 @@ public sealed class SchoolDashboardService(
         var trendFrom = thisWeek.AddDays(-7 * (TrendWeeks - 1));
         var trendSince = new DateTimeOffset(trendFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(trendFrom.ToDateTime(TimeOnly.MinValue)));
         var trend = await db.Database.SqlQuery<WeekRow>($"""
-            SELECT (date_trunc('week', f.raised_at AT TIME ZONE {zone.Id}))::date AS "Week", count(*)::int AS "Count"
+            SELECT (date_trunc('week', f.raised_at AT TIME ZONE {zone.Id}))::date AS week, count(*)::int AS count
             FROM early_warning_flags f JOIN students s ON s.id = f.student_id
             WHERE s.school_id = {school.Id} AND s.active AND f.raised_at >= {trendSince}
             GROUP BY 1
@@ -153,7 +153,7 @@ public sealed class SchoolDashboardService(
         var activityFrom = thisWeek.AddDays(-7 * (ActivityWeekCount - 1));
         var activitySince = new DateTimeOffset(activityFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(activityFrom.ToDateTime(TimeOnly.MinValue)));
         var evidence = await db.Database.SqlQuery<SectionWeekRow>($"""
-            SELECT e.section_id AS "SectionId", (date_trunc('week', e.recorded_at AT TIME ZONE {zone.Id}))::date AS "Week", count(*)::int AS "Count"
+            SELECT e.section_id AS section_id, (date_trunc('week', e.recorded_at AT TIME ZONE {zone.Id}))::date AS week, count(*)::int AS count
             FROM evidence e JOIN sections sc ON sc.id = e.section_id
             WHERE sc.school_id = {school.Id} AND e.recorded_at >= {activitySince} AND e.voided_at IS NULL
             GROUP BY 1, 2
@@ -222,12 +222,12 @@ public sealed class SchoolDashboardService(
                 WHERE s.school_id = {schoolId} AND s.active
                 GROUP BY r.student_id, t.area_id
             )
-            SELECT area_id AS "AreaId",
+            SELECT area_id AS area_id,
                    CASE WHEN assessed = 0 THEN {(int)MasteryBand.NoLevelYet}
                         WHEN mastered * 100 >= {SchoolReporting.ProficientPercent} * assessed THEN {(int)MasteryBand.Proficient}
                         WHEN mastered * 100 >= {SchoolReporting.DevelopingPercent} * assessed THEN {(int)MasteryBand.Developing}
-                        ELSE {(int)MasteryBand.Beginning} END AS "Band",
-                   count(*)::int AS "Count"
+                        ELSE {(int)MasteryBand.Beginning} END AS band,
+                   count(*)::int AS count
             FROM per_student GROUP BY 1, 2
             """).ToListAsync(ct);
         var ids = rows.Select(r => r.AreaId).Distinct().ToList();
