@@ -106,7 +106,7 @@ public sealed class SchoolDashboardService(
         var atRisk = await openFlags.Select(f => f.StudentId).Distinct().CountAsync(ct);
         var thisWeek = SchoolReporting.WeekOf(today);
         var trendFrom = thisWeek.AddDays(-7 * (TrendWeeks - 1));
-        var trendSince = new DateTimeOffset(trendFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(trendFrom.ToDateTime(TimeOnly.MinValue)));
+        var trendSince = new DateTimeOffset(trendFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(trendFrom.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
         var trend = await db.Database.SqlQuery<WeekRow>($"""
             SELECT (date_trunc('week', f.raised_at AT TIME ZONE {zone.Id}))::date AS week, count(*)::int AS count
             FROM early_warning_flags f JOIN students s ON s.id = f.student_id
@@ -151,7 +151,7 @@ public sealed class SchoolDashboardService(
 
         // Teacher activity: evidence recorded per week in each active section of the school.
         var activityFrom = thisWeek.AddDays(-7 * (ActivityWeekCount - 1));
-        var activitySince = new DateTimeOffset(activityFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(activityFrom.ToDateTime(TimeOnly.MinValue)));
+        var activitySince = new DateTimeOffset(activityFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(activityFrom.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
         var evidence = await db.Database.SqlQuery<SectionWeekRow>($"""
             SELECT e.section_id AS section_id, (date_trunc('week', e.recorded_at AT TIME ZONE {zone.Id}))::date AS week, count(*)::int AS count
             FROM evidence e JOIN sections sc ON sc.id = e.section_id
