@@ -13,8 +13,10 @@ public partial class SchoolDashboardTests(SmallSchoolFixture fixture) : IClassFi
 {
     private static Dictionary<MasteryBand, int> Bands(int proficient, int developing, int beginning, int none) => new()
     {
-        [MasteryBand.Proficient] = proficient, [MasteryBand.Developing] = developing,
-        [MasteryBand.Beginning] = beginning, [MasteryBand.NoLevelYet] = none,
+        [MasteryBand.Proficient] = proficient,
+        [MasteryBand.Developing] = developing,
+        [MasteryBand.Beginning] = beginning,
+        [MasteryBand.NoLevelYet] = none,
     };
 
     private static void AssertBands(BandRow row, int students, Dictionary<MasteryBand, int> expected)

@@ -73,8 +73,13 @@ public sealed class SmallSchoolFixture : AppFixture
         var now = DateTimeOffset.UtcNow;
         void Rollup(Student s, Standard st, bool atMastery) => db.MasteryRollups.Add(new MasteryRollup
         {
-            StudentId = s.Id, StandardId = st.Id, Score = atMastery ? 3 : 1, AtMastery = atMastery, EvidenceCount = 1,
-            LastEvidenceAt = now, UpdatedAt = now,
+            StudentId = s.Id,
+            StandardId = st.Id,
+            Score = atMastery ? 3 : 1,
+            AtMastery = atMastery,
+            EvidenceCount = 1,
+            LastEvidenceAt = now,
+            UpdatedAt = now,
         });
         for (var i = 0; i < 25; i++)
         {
@@ -113,7 +118,10 @@ public sealed class SmallSchoolFixture : AppFixture
         {
             var plan = new LearningPlan
             {
-                StudentId = students[i].Id, SchoolYearId = yearId, CreatedAt = now, UpdatedAt = now,
+                StudentId = students[i].Id,
+                SchoolYearId = yearId,
+                CreatedAt = now,
+                UpdatedAt = now,
                 Status = i < 4 ? PlanStatus.Draft : i < 6 ? PlanStatus.Active : PlanStatus.Submitted,
             };
             if (i == 4)
@@ -131,8 +139,12 @@ public sealed class SmallSchoolFixture : AppFixture
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             var principal = new AppUser
             {
-                UserName = PrincipalEmail, Email = PrincipalEmail, EmailConfirmed = true, DisplayName = "Small Principal",
-                DistrictId = districtId, SchoolId = school.Id,
+                UserName = PrincipalEmail,
+                Email = PrincipalEmail,
+                EmailConfirmed = true,
+                DisplayName = "Small Principal",
+                DistrictId = districtId,
+                SchoolId = school.Id,
             };
             Check(await users.CreateAsync(principal, Password));
             Check(await users.AddToRoleAsync(principal, Roles.Principal));
