@@ -141,13 +141,20 @@ public sealed class SchoolDashboardService(
 
         // Plans of the current school year.
         var yearId = year?.Id ?? 0;
-        var plans = db.Plans.AsNoTracking().Where(p => p.SchoolYearId == yearId && students.Any(s => s.Id == p.StudentId));
+        // Plain joins, not nested EXISTS over EXISTS: on a database without statistics yet (just seeded or restored) the
+        // nested form was planned as loops of sequential scans and took 16–21 s on the demo district; joined, ~10 ms.
+        var plans = from p in db.Plans.AsNoTracking()
+                    join s in students on p.StudentId equals s.Id
+                    where p.SchoolYearId == yearId
+                    select p;
         var byStatus = await plans.GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var withoutPlan = await students.CountAsync(s => !db.Plans.Any(p => p.StudentId == s.Id && p.SchoolYearId == yearId), ct);
-        var overdue = db.PlanGoals.AsNoTracking().Where(g => g.TargetDate < today
-            && (g.Status == GoalStatus.NotStarted || g.Status == GoalStatus.InProgress) && plans.Any(p => p.Id == g.PlanId));
+        var overdue = from g in db.PlanGoals.AsNoTracking()
+                      join p in plans on g.PlanId equals p.Id
+                      where g.TargetDate < today && (g.Status == GoalStatus.NotStarted || g.Status == GoalStatus.InProgress)
+                      select new { g.Id, p.StudentId };
         var overdueGoals = await overdue.CountAsync(ct);
-        var overdueStudents = await plans.CountAsync(p => overdue.Any(g => g.PlanId == p.Id), ct);
+        var overdueStudents = await overdue.Select(o => o.StudentId).Distinct().CountAsync(ct);
 
         // Teacher activity: evidence recorded per week in each active section of the school.
         var activityFrom = thisWeek.AddDays(-7 * (ActivityWeekCount - 1));
@@ -352,9 +359,10 @@ public sealed class SchoolDashboardService(
         }
         if (filter.OverdueGoals)
         {
-            students = students.Where(s => db.PlanGoals.Any(g => g.TargetDate < today
-                && (g.Status == GoalStatus.NotStarted || g.Status == GoalStatus.InProgress)
-                && db.Plans.Any(p => p.Id == g.PlanId && p.StudentId == s.Id && p.SchoolYearId == yearId)));
+            // Student → this year's plan → its goals: each step an index lookup.
+            students = students.Where(s => db.Plans.Any(p => p.StudentId == s.Id && p.SchoolYearId == yearId
+                && db.PlanGoals.Any(g => g.PlanId == p.Id && g.TargetDate < today
+                    && (g.Status == GoalStatus.NotStarted || g.Status == GoalStatus.InProgress))));
         }
         var banded = WithBand(db, students, area);
         if (filter.Level is { } level)
