@@ -8,10 +8,10 @@ using PersonalizedLearning.Web.Features.Admin;
 using PersonalizedLearning.Web.Features.Advisory;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Mastery;
-using PersonalizedLearning.Web.Features.SchoolDashboard;
 using PersonalizedLearning.Web.Features.People;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
+using PersonalizedLearning.Web.Features.SchoolDashboard;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
 
