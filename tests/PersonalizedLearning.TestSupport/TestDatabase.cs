@@ -45,6 +45,9 @@ public static class TestDatabase
         ["ConnectionStrings:App"] = db.App,
         ["Database:AppRole"] = AppRole,
         ["Seed:Demo"] = "false",
+        // The hourly early-warning sweep raises flags on its own a minute after start-up: off in tests, so what a
+        // test arranges is what the app shows (tests that need flags evaluate them through FlagService).
+        ["EarlyWarning:SweepMinutes"] = "0",
     };
 
     private static async Task<string> TemplateAsync(bool seeded)

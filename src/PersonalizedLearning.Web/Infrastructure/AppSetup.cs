@@ -10,9 +10,11 @@ using PersonalizedLearning.Web.Features.Family;
 using PersonalizedLearning.Web.Features.Homes;
 using PersonalizedLearning.Web.Features.Mastery;
 using PersonalizedLearning.Web.Features.MasterySettings;
+using PersonalizedLearning.Web.Features.People;
 using PersonalizedLearning.Web.Features.Plans;
 using PersonalizedLearning.Web.Features.Profiles;
 using PersonalizedLearning.Web.Features.Roster;
+using PersonalizedLearning.Web.Features.SchoolDashboard;
 using PersonalizedLearning.Web.Features.Standards;
 using PersonalizedLearning.Web.Features.Students;
 using Serilog;
@@ -65,6 +67,10 @@ public static class AppSetup
         services.Configure<RosterImportOptions>(builder.Configuration.GetSection("RosterImport"));
         services.AddScoped<OneRosterImportService>();
         services.AddScoped<GuardianInvitations>();
+        // School dashboard and district admin screens (principal-admin)
+        services.AddScoped<SchoolDashboardService>();
+        services.AddScoped<PeopleService>();
+        services.AddScoped<AuditViewerService>();
         return builder;
     }
 
@@ -129,6 +135,8 @@ public static class AppSetup
         app.MapLanguageSwitch();
         app.MapAccountEndpoints();
         app.MapMasteryExport();
+        app.MapSchoolDashboardExports();
+        app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
