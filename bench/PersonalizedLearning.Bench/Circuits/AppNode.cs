@@ -46,6 +46,7 @@ public sealed partial class AppNode : IAsyncDisposable
         env["Database__MigrateOnStart"] = seed ? "true" : "false";
         env["Seed__Demo"] = seed ? "true" : "false";
         env["Bench__Timestamps"] = "true";
+        env["DetailedErrors"] = Environment.GetEnvironmentVariable("PL_BENCH_DEBUG") == "1" ? "true" : "false";
         env["Serilog__MinimumLevel__Default"] = "Warning";
         env["Serilog__MinimumLevel__Override__Microsoft.AspNetCore"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");

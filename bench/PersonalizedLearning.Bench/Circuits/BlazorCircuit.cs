@@ -21,11 +21,12 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
 {
     private readonly HubConnection hub;
     private readonly Lock gate = new();
-    private readonly Dictionary<string, EventTarget> targets = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, EventTarget> targets = [];
     private TaskCompletionSource<long> nextBatch = NewWaiter();
     private long jsObjects;
     private long calls;
     private long rendererInterop;
+    private int failedCalls;
 
     private BlazorCircuit(BlazorSession session)
     {
@@ -42,7 +43,16 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
         hub.On<long, byte[]>("JS.RenderBatch", OnRenderBatch);
         hub.On<long, string, string, int, long, int>("JS.BeginInvokeJS",
             (handle, identifier, argsJson, resultType, _, _) => AnswerJs(handle, identifier, argsJson, resultType));
-        hub.On<string, bool, string>("JS.EndInvokeDotNet", (_, success, result) => Error = success ? Error : result);
+        // A failed .NET call (e.g. an event dispatch the renderer refused) answers success = false with the error.
+        hub.On("JS.EndInvokeDotNet", [typeof(object), typeof(bool), typeof(object)], args =>
+        {
+            if (args[1] is false)
+            {
+                Interlocked.Increment(ref failedCalls);
+                Error = args[2]?.ToString();
+            }
+            return Task.CompletedTask;
+        });
         hub.On<long>("JS.EndUpdateRootComponents", _ => { });
         hub.On<string>("JS.Error", error => Error = error);
         hub.Closed += _ =>
@@ -57,6 +67,12 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
     /// <summary>The renderer's interop object id (0 until the server attached it).</summary>
     public long RendererInterop => rendererInterop;
     public string? Error { get; private set; }
+
+    /// <summary>.NET calls from "JS" (event dispatches) that the server answered with an error; <see cref="Error"/> has the last.</summary>
+    public int FailedCalls => failedCalls;
+
+    /// <summary>Monotonic time the circuit's first render batch arrived.</summary>
+    public long FirstBatchAt { get; private set; }
 
     /// <summary>Monotonic time the last render batch arrived.</summary>
     public long LastBatchAt { get; private set; }
@@ -79,7 +95,7 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
                 throw new InvalidOperationException("StartCircuit refused: " + circuit.Error);
             }
             await circuit.hub.SendAsync("UpdateRootComponents", BlazorSession.AddOperations(page), page.ApplicationState, ct);
-            await first.WaitAsync(TimeSpan.FromSeconds(60), ct);
+            circuit.FirstBatchAt = await first.WaitAsync(TimeSpan.FromSeconds(60), ct);
             return circuit;
         }
         catch
@@ -140,26 +156,38 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
         return started;
     }
 
-    public static object Click => new { type = "click", detail = 1, button = 0, buttons = 0, clientX = 0, clientY = 0 };
+    /// <summary>
+    /// Navigates inside the circuit as blazor.web.js does for an intercepted link click (OnLocationChanged): the router
+    /// renders the new page. Returns the send time.
+    /// </summary>
+    public async Task<long> NavigateAsync(Uri uri)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await hub.SendAsync("OnLocationChanged", uri.ToString(), null, true);
+        return started;
+    }
+
+    /// <summary>An input event's arguments as the browser sends them (ChangeEventArgs accepts only "value").</summary>
+    public static object Input(string value) => new { value };
 
     private void OnRenderBatch(long batchId, byte[] data)
     {
         var now = Stopwatch.GetTimestamp();
-        List<EventTarget> found;
+        HandlerChanges? changes;
         try
         {
-            found = RenderBatchReader.EventTargets(data);
+            changes = RenderBatchReader.Read(data);
         }
         catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
-            found = [];
+            changes = null;
         }
         TaskCompletionSource<long> waiter;
         lock (gate)
         {
-            foreach (var t in found)
+            if (changes is not null)
             {
-                targets[$"{t.Element}|{t.EventName}|{string.Join(',', t.Attributes.Where(a => a.Key is "aria-label" or "id" or "type" or "name").Select(a => a.Key + "=" + a.Value))}"] = t;
+                Follow(changes);
             }
             Batches++;
             LastBatchAt = now;
@@ -168,6 +196,29 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
         _ = hub.SendAsync("OnRenderCompleted", batchId, null);
         OnBatch?.Invoke(this, now);
         waiter.TrySetResult(now);
+    }
+
+    // Keeps the live handler per element: new elements add theirs; a re-render that re-assigns a handler on an existing
+    // element names only the component and the event, which is unambiguous when that component has one such element.
+    private void Follow(HandlerChanges changes)
+    {
+        foreach (var t in changes.Added)
+        {
+            targets[t.HandlerId] = t;
+        }
+        foreach (var (component, eventName, handler) in changes.Reassigned)
+        {
+            var previous = targets.Values.Where(t => t.ComponentId == component && t.EventName == eventName).ToList();
+            if (previous.Count == 1)
+            {
+                targets.Remove(previous[0].HandlerId);
+                targets[handler] = previous[0] with { HandlerId = handler };
+            }
+        }
+        foreach (var id in changes.Disposed)
+        {
+            targets.Remove(id);
+        }
     }
 
     private void AnswerJs(long handle, string identifier, string argsJson, int resultType)

@@ -3,29 +3,81 @@ using System.Text;
 
 namespace PersonalizedLearning.Bench.Circuits;
 
-/// <summary>An element in a render batch that has an event handler, with the element's other attributes.</summary>
-public sealed record EventTarget(string Element, string EventName, ulong HandlerId, IReadOnlyDictionary<string, string?> Attributes);
+/// <summary>An element with an event handler, the component that rendered it, and the element's other attributes.</summary>
+public sealed record EventTarget(int ComponentId, string Element, string EventName, ulong HandlerId, IReadOnlyDictionary<string, string?> Attributes);
+
+/// <summary>What one render batch did to the event handlers: new elements with handlers, handlers re-assigned on an
+/// existing element (a SetAttribute edit: the component and the event, not the element), and handlers disposed.</summary>
+public sealed record HandlerChanges(List<EventTarget> Added, List<(int ComponentId, string EventName, ulong HandlerId)> Reassigned, List<ulong> Disposed);
 
 /// <summary>
-/// Reads just enough of Blazor's binary render batch (RenderBatchWriter's format) to find event handlers: the reference
-/// frames (20 bytes each: type, then type-specific fields that point into the string table) and the string table.
+/// Reads just enough of Blazor's binary render batch (RenderBatchWriter's format, .NET 8+) to follow event handlers:
+/// the updated components' edits (16 bytes each: type, sibling index, reference frame index, removed attribute name),
+/// the reference frames (20 bytes each: type, then type-specific fields that point into the string table), the disposed
+/// event handler ids and the string table. The trailer holds the offsets of the sections: updated components,
+/// reference frames, disposed components, disposed event handlers, string table.
 /// </summary>
 public static class RenderBatchReader
 {
-    private const int Element = 1, Attribute = 3, FrameSize = 20;
+    private const int PrependFrame = 1, SetAttribute = 3;
+    private const int ElementFrame = 1, AttributeFrame = 3, FrameSize = 20, EditSize = 16;
 
-    public static List<EventTarget> EventTargets(byte[] batch)
+    public static HandlerChanges Read(byte[] batch)
     {
         var span = batch.AsSpan();
-        var stringTableOffset = Int(span, batch.Length - 4);
-        // The trailer holds one offset per section; the first section (updated components) starts at 0. .NET 8+
-        // added a named-events section, so the trailer is 6 offsets (5 before).
-        var referenceFramesOffset = Int(span, batch.Length - 24) == 0 ? Int(span, batch.Length - 20) : Int(span, batch.Length - 16);
-        var stringCount = (batch.Length - 4 * (Int(span, batch.Length - 24) == 0 ? 6 : 5) - stringTableOffset) / 4;
-        string? Str(int index) => index < 0 || index >= stringCount ? null : ReadString(batch, Int(batch, stringTableOffset + 4 * index));
+        var n = batch.Length;
+        // Five offsets (RenderBatchWriter as of .NET 10), or six if a named-events section precedes the string table.
+        var trailer = Int(span, n - 24) < Int(span, n - 20) && Int(span, n - 20) < Int(span, n - 16) ? 6 : 5;
+        var start = n - 4 * trailer;
+        var updatedComponents = Int(span, start);
+        var referenceFrames = Int(span, start + 4);
+        var disposedHandlers = Int(span, start + 12);
+        var stringTable = Int(span, n - 4);
+        var stringCount = (start - stringTable) / 4;
+        string? Str(int index) => index < 0 || index >= stringCount ? null : ReadString(batch, Int(batch, stringTable + 4 * index));
+        int FrameAt(int index) => referenceFrames + 4 + index * FrameSize;
 
-        var found = new List<EventTarget>();
-        var count = Int(span, referenceFramesOffset);
+        var changes = new HandlerChanges([], [], []);
+        var diffCount = Int(span, updatedComponents);
+        for (var d = 0; d < diffCount; d++)
+        {
+            var diff = Int(span, updatedComponents + 4 + 4 * d);
+            var componentId = Int(span, diff);
+            var edits = Int(span, diff + 4);
+            for (var e = 0; e < edits; e++)
+            {
+                var edit = diff + 8 + e * EditSize;
+                var type = Int(span, edit);
+                var reference = Int(span, edit + 8);
+                if (type == SetAttribute)
+                {
+                    var at = FrameAt(reference);
+                    var handler = BinaryPrimitives.ReadUInt64LittleEndian(span[(at + 12)..]);
+                    var name = Str(Int(span, at + 4)) ?? "";
+                    if (handler != 0 && name.StartsWith("on", StringComparison.Ordinal))
+                    {
+                        changes.Reassigned.Add((componentId, name[2..], handler));
+                    }
+                }
+                else if (type == PrependFrame && Int(span, FrameAt(reference)) == ElementFrame)
+                {
+                    var length = Int(span, FrameAt(reference) + 4);
+                    ReadElements(span, reference, length, componentId, FrameAt, Str, changes.Added);
+                }
+            }
+        }
+        var disposed = Int(span, disposedHandlers);
+        for (var i = 0; i < disposed; i++)
+        {
+            changes.Disposed.Add(BinaryPrimitives.ReadUInt64LittleEndian(span[(disposedHandlers + 4 + 8 * i)..]));
+        }
+        return changes;
+    }
+
+    // An element's attributes follow it directly; children (elements, text, regions) come after them in the subtree.
+    private static void ReadElements(ReadOnlySpan<byte> span, int first, int length, int componentId,
+        Func<int, int> frameAt, Func<int, string?> str, List<EventTarget> found)
+    {
         string? element = null;
         var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
         var handlers = new List<(string Name, ulong Id)>();
@@ -33,18 +85,18 @@ public static class RenderBatchReader
         {
             if (element is not null)
             {
-                found.AddRange(handlers.Select(h => new EventTarget(element, h.Name, h.Id, attributes)));
+                found.AddRange(handlers.Select(h => new EventTarget(componentId, element, h.Name, h.Id, attributes)));
             }
             element = null;
             handlers = [];
         }
-        for (var i = 0; i < count; i++)
+        for (var i = first; i < first + length; i++)
         {
-            var at = referenceFramesOffset + 4 + i * FrameSize;
+            var at = frameAt(i);
             var type = Int(span, at);
-            if (type == Attribute && element is not null)
+            if (type == AttributeFrame && element is not null)
             {
-                var name = Str(Int(span, at + 4)) ?? "";
+                var name = str(Int(span, at + 4)) ?? "";
                 var handler = BinaryPrimitives.ReadUInt64LittleEndian(span[(at + 12)..]);
                 if (handler != 0 && name.StartsWith("on", StringComparison.Ordinal))
                 {
@@ -52,20 +104,18 @@ public static class RenderBatchReader
                 }
                 else
                 {
-                    attributes[name] = Str(Int(span, at + 8));
+                    attributes[name] = str(Int(span, at + 8));
                 }
                 continue;
             }
-            // An element's attributes follow it directly: any other frame ends them.
             Flush();
-            if (type == Element)
+            if (type == ElementFrame)
             {
-                element = Str(Int(span, at + 8));
+                element = str(Int(span, at + 8));
                 attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
             }
         }
         Flush();
-        return found;
     }
 
     private static int Int(ReadOnlySpan<byte> span, int at) => BinaryPrimitives.ReadInt32LittleEndian(span[at..]);

@@ -49,7 +49,7 @@ public sealed class S8BellTimeStorm : IScenario
                     var page = await sessions[email].GetPageAsync(path, ct);
                     prerender.Add(CircuitLab.Ms(t, Stopwatch.GetTimestamp()));
                     var circuit = await BlazorCircuit.OpenAsync(sessions[email], page, ct);
-                    firstRender.Add(CircuitLab.Ms(t, circuit.LastBatchAt));
+                    firstRender.Add(CircuitLab.Ms(t, circuit.FirstBatchAt));
                     circuits.Add(circuit);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
