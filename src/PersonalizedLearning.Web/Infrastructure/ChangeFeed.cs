@@ -9,8 +9,9 @@ public readonly record struct StudentChanged(int StudentId, string What);
 
 /// <summary>
 /// The change feed. A writing transaction calls <see cref="NotifyAsync"/>; once it has committed, this node's
-/// <see cref="ChangeFeedPublisher"/> sends the events with NOTIFY, which PostgreSQL delivers to every node. Each node's <see cref="ChangeFeedListener"/> LISTENs once and fans out here to the open
-/// components that subscribed for that student. A missed event heals on the next one or on reload, and after a
+/// <see cref="ChangeFeedPublisher"/> sends the events with NOTIFY, which PostgreSQL delivers to every node. Each node's
+/// <see cref="ChangeFeedListener"/> LISTENs once and fans out here to the open components that subscribed for that
+/// student. A missed event heals on the next one or on reload, and after a
 /// lost listener connection every subscriber is told to re-query.
 /// </summary>
 public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
