@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using PersonalizedLearning.TestSupport;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Infrastructure;
@@ -36,6 +38,102 @@ public class ChangeFeedTests(AppFixture fixture) : IClassFixture<AppFixture>
         // Notifications arrive in commit order, so once 44's arrives, 43's would have too.
         await committed.Task.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(rolledBack.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Only_committed_transactions_publish_and_each_exactly_once()
+    {
+        // A plain LISTEN connection on the database sees exactly what the node sends, whichever node is listening.
+        var what = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var heard = new ConcurrentQueue<string>();
+        await using var listener = new NpgsqlConnection(fixture.Db.Owner);
+        await listener.OpenAsync();
+        listener.Notification += (_, e) => heard.Enqueue(e.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeFeed.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+        using var waiting = new CancellationTokenSource();
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await listener.WaitAsync(waiting.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        var dbf = fixture.App.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        const int rolledBack = 901, retried = 902, committed = 903, last = 904;
+
+        // 1. The work fails after registering its event: the transaction rolls back, nothing is sent.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => dbf.InTransactionAsync<int>(async (db, t) =>
+        {
+            await ChangeFeed.NotifyAsync(db, [rolledBack], what, t);
+            throw new InvalidOperationException("refused");
+        }));
+        // 2. The first attempt registers its event and then loses its connection (a transient error): the execution
+        //    strategy runs the work again on a new context, which commits. Only the committed attempt sends.
+        var attempts = 0;
+        await dbf.InTransactionAsync(async (db, t) =>
+        {
+            await ChangeFeed.NotifyAsync(db, [retried], what, t);
+            if (++attempts == 1)
+            {
+                throw new NpgsqlException("connection lost (simulated)", new TimeoutException());
+            }
+            return 0;
+        });
+        Assert.Equal(2, attempts);
+        // 3. A plain commit, registering the same student twice: one event.
+        await dbf.InTransactionAsync(async (db, t) =>
+        {
+            await ChangeFeed.NotifyAsync(db, [committed], what, t);
+            await ChangeFeed.NotifyAsync(db, [committed], what, t);
+            return 0;
+        });
+        // One publisher per node sends in order, so once the last commit's event is heard, every earlier one would be.
+        await dbf.InTransactionAsync(async (db, t) =>
+        {
+            await ChangeFeed.NotifyAsync(db, [last], what, t);
+            return 0;
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Count(last) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        await waiting.CancelAsync();
+        await pump;
+
+        Assert.Equal(1, Count(last));
+        Assert.Equal(0, Count(rolledBack));
+        Assert.Equal(1, Count(retried));
+        Assert.Equal(1, Count(committed));
+
+        // Payloads are "id:what" or a batch "id,id,…:what".
+        int Count(int studentId) => heard
+            .Where(p => p.EndsWith(":" + what, StringComparison.Ordinal))
+            .Sum(p => p[..p.IndexOf(':', StringComparison.Ordinal)].Split(',').Count(id => id == studentId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Batched_payloads_stay_under_the_notify_limit_and_keep_every_student()
+    {
+        var changes = Enumerable.Range(1_000_000, 3_000).Select(id => new StudentChanged(id, "evidence"))
+            .Append(new StudentChanged(7, "plan")).Append(new StudentChanged(7, "plan")).ToList();
+
+        var payloads = ChangeFeedPublisher.Payloads(changes);
+
+        Assert.All(payloads, p => Assert.True(p.Length < 8000));
+        Assert.Equal("7:plan", Assert.Single(payloads, p => p.EndsWith(":plan", StringComparison.Ordinal)));
+        var evidence = payloads.Where(p => p.EndsWith(":evidence", StringComparison.Ordinal))
+            .SelectMany(p => p[..p.IndexOf(':', StringComparison.Ordinal)].Split(',')).Select(int.Parse).ToList();
+        Assert.Equal(Enumerable.Range(1_000_000, 3_000), evidence);
     }
 
     [Fact]

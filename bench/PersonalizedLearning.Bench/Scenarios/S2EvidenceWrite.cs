@@ -7,7 +7,8 @@ namespace PersonalizedLearning.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 2: recording one evidence interactively (EvidenceService.RecordForStudentAsync: access check, advisory
-/// lock, evidence row, rollup recompute, audit row, change event, one durable commit) by 8 teachers at once, against
+/// lock, evidence row, rollup recompute, audit row, one durable commit; the change event is sent after the commit by
+/// the node's publisher) by 8 teachers at once, against
 /// 8 connections doing raw single-row INSERTs (autocommit) into an identical evidence table with the same indexes.
 /// </summary>
 public sealed class S2EvidenceWrite : IScenario
@@ -115,7 +116,7 @@ public sealed class S2EvidenceWrite : IScenario
         [
             new ResultRow(Id, $"Evidence writes/s, {writers} writers × {perWriter}", Figure.From(app.Latency, app.PerSecond, "writes"),
                 Figure.From(raw.Latency, raw.PerSecond, "inserts"), ratio, "≥ 0.4× raw inserts/s", ratio >= 0.4,
-                "EvidenceService (evidence + rollup + audit + NOTIFY, one transaction) vs raw single-row INSERT, both durable commits"),
+                "EvidenceService (evidence + rollup + audit in one transaction, change event sent after commit) vs raw single-row INSERT, both durable commits"),
             new ResultRow(Id, "Evidence write commit latency", Figure.From(app.Latency), Figure.From(raw.Latency),
                 app.Latency.P95 / raw.Latency.P95, "p95 ≤ 10 ms", app.Latency.P95 <= 10, "ratio = app p95 ÷ raw p95"),
         ];

@@ -11,7 +11,7 @@ namespace PersonalizedLearning.Bench.Scenarios;
 /// Scenario 7: plan autosaves with history under 500 concurrent editors. Half the editors are students typing in
 /// their own draft plan's aspirations, the other half those students' advisors typing in the same plans' reflection
 /// at the same time, so saves race on the same rows and must merge (PlanEditing.SaveAsync: optimistic concurrency on
-/// xmin, three-way merge, revision, audit, change event). Each editor autosaves every 1.2 s (the page's debounce).
+/// xmin behind the plan's row lock, three-way merge, revision, audit; change event after the commit). Each editor autosaves every 1.2 s (the page's debounce).
 /// Afterwards every plan is read back: both fields must hold their editor's last saved text (0 lost updates).
 /// Reference: the same pacing and concurrency doing a raw UPDATE of the plan row plus an INSERT of a revision row in
 /// one transaction.

@@ -32,6 +32,10 @@ public static class AppSetup
         services.AddHostedService<AuditFlusher>();
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService<ChangeFeedListener>();
+        // Change events go out after commit, batched, from one publisher per node (ChangeFeedPublisher.cs).
+        services.AddSingleton<ChangeFeedPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedPublisher>());
+        services.AddSingleton<ChangeFeedCommitInterceptor>();
         services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("PersonalizedLearning");
 
         services.AddScoped<HomeService>();

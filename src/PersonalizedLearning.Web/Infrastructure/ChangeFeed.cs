@@ -8,9 +8,10 @@ namespace PersonalizedLearning.Web.Infrastructure;
 public readonly record struct StudentChanged(int StudentId, string What);
 
 /// <summary>
-/// The change feed. A writing transaction calls <see cref="NotifyAsync"/>; PostgreSQL delivers the NOTIFY only on
-/// commit, to every node. Each node's <see cref="ChangeFeedListener"/> LISTENs once and fans out here to the open
-/// components that subscribed for that student. A missed event heals on the next one or on reload, and after a
+/// The change feed. A writing transaction calls <see cref="NotifyAsync"/>; once it has committed, this node's
+/// <see cref="ChangeFeedPublisher"/> sends the events with NOTIFY, which PostgreSQL delivers to every node. Each node's
+/// <see cref="ChangeFeedListener"/> LISTENs once and fans out here to the open components that subscribed for that
+/// student. A missed event heals on the next one or on reload, and after a
 /// lost listener connection every subscriber is told to re-query.
 /// </summary>
 public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
@@ -23,13 +24,26 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<int, List<Subscription>> byStudent = [];
 
-    /// <summary>Emits "student changed" inside the caller's transaction; delivered only if it commits.</summary>
+    /// <summary>
+    /// Emits "student changed" for the caller's transaction: delivered to every node only if it commits, once. On a
+    /// context from the app's container the events wait for the commit and then go out through this node's
+    /// <see cref="ChangeFeedPublisher"/> (no NOTIFY inside the writing transaction; see there why). On any other
+    /// context (tools, tests) it falls back to pg_notify inside the transaction, which PostgreSQL delivers on commit.
+    /// </summary>
     public static Task NotifyAsync(AppDbContext db, IEnumerable<int> studentIds, string what, CancellationToken ct = default)
     {
-        var payloads = studentIds.Distinct().Select(id => $"{id}:{what}").ToArray();
-        return payloads.Length == 0
-            ? Task.CompletedTask
-            : db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, p) FROM unnest({payloads}) AS p", ct);
+        var changes = studentIds.Distinct().Select(id => new StudentChanged(id, what)).ToArray();
+        if (changes.Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+        if (ChangeFeedCommitInterceptor.Of(db) is { } interceptor)
+        {
+            interceptor.Register(db, changes);
+            return Task.CompletedTask;
+        }
+        var payloads = ChangeFeedPublisher.Payloads(changes).ToArray();
+        return db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, p) FROM unnest({payloads}) AS p", ct);
     }
 
     /// <summary>Calls <paramref name="onChange"/> for changes to any of the students, until disposed.</summary>
@@ -111,7 +125,12 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         {
             foreach (var range in ids.Split(','))
             {
-                if (int.TryParse(ids[range], out var id) && byStudent.TryGetValue(id, out var list))
+                if (!int.TryParse(ids[range], out var id))
+                {
+                    continue;
+                }
+                Observer?.Invoke("received", new StudentChanged(id, what));
+                if (byStudent.TryGetValue(id, out var list))
                 {
                     foreach (var subscription in list)
                     {

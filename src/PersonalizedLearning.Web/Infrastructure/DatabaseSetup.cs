@@ -35,7 +35,15 @@ public static class DatabaseSetup
     public static WebApplicationBuilder AddAppDatabase(this WebApplicationBuilder builder)
     {
         var connectionString = AppConnectionString(builder.Configuration);
-        builder.Services.AddDbContextFactory<AppDbContext>(o => ConfigureNpgsql(o, connectionString));
+        builder.Services.AddDbContextFactory<AppDbContext>((sp, o) =>
+        {
+            ConfigureNpgsql(o, connectionString);
+            // Change events registered in a transaction are published after it commits (ChangeFeed.NotifyAsync).
+            if (sp.GetService<ChangeFeedCommitInterceptor>() is { } changeFeed)
+            {
+                o.AddInterceptors(changeFeed);
+            }
+        });
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
         return builder;
     }

@@ -20,7 +20,7 @@ public enum AlertAudience
 /// (or not at all), so it is never lost and never raised for a rolled-back change. One INSERT … SELECT per event
 /// resolves the recipients (custody restrictions and muted kinds excluded), records each recipient's email choice
 /// and skips a (recipient, key) already raised — so a retried transaction or a second node alerts nobody twice.
-/// The inserted rows notify the change feed ("alert") so open bells and pages update.
+/// The inserted rows' students get a change-feed event ("alert") so open bells and pages update.
 /// </summary>
 public static class AlertWriter
 {
@@ -32,7 +32,7 @@ public static class AlertWriter
         var factsJson = JsonSerializer.Serialize(facts);
         var includeStudent = audience == AlertAudience.Family;
         var dedup = $"{kindName}:{studentId}:{key}";
-        return db.Database.ExecuteSqlAsync($"""
+        return NotifyAboutAsync(db, db.Database.SqlQuery<int>($"""
             WITH recipients AS (
                 SELECT g.guardian_user_id AS user_id FROM guardian_links g
                 WHERE g.student_id = {studentId} AND NOT g.custody_restricted
@@ -48,8 +48,8 @@ public static class AlertWriter
                 ON CONFLICT (recipient_user_id, dedup_key) DO NOTHING
                 RETURNING student_id
             )
-            SELECT pg_notify({ChangeFeed.Channel}, student_id || ':alert') FROM (SELECT DISTINCT student_id FROM inserted) x
-            """, ct);
+            SELECT DISTINCT student_id AS "Value" FROM inserted
+            """).ToListAsync(ct), "alert", ct);
     }
 
     /// <summary>An alert to one named user (the advisor of a message thread).</summary>
@@ -60,7 +60,7 @@ public static class AlertWriter
         var kindName = kind.ToString();
         var factsJson = JsonSerializer.Serialize(facts);
         var dedup = $"{kindName}:{studentId}:{key}";
-        return db.Database.ExecuteSqlAsync($"""
+        return NotifyAboutAsync(db, db.Database.SqlQuery<int>($"""
             WITH inserted AS (
                 INSERT INTO notifications (recipient_user_id, student_id, kind, dedup_key, facts, created_at, email)
                 SELECT u.id, {studentId}, {kindName}, {dedup}, CAST({factsJson} AS jsonb), {now}, COALESCE(p.email, 'Immediately')
@@ -70,8 +70,8 @@ public static class AlertWriter
                 ON CONFLICT (recipient_user_id, dedup_key) DO NOTHING
                 RETURNING student_id
             )
-            SELECT pg_notify({ChangeFeed.Channel}, student_id || ':alert') FROM (SELECT DISTINCT student_id FROM inserted) x
-            """, ct);
+            SELECT DISTINCT student_id AS "Value" FROM inserted
+            """).ToListAsync(ct), "alert", ct);
     }
 
     /// <summary>
@@ -94,6 +94,10 @@ public static class AlertWriter
             await RaiseAsync(db, studentId, AlertKind.LevelReached, key, [code, reached.Name], now, ct: ct);
         }
     }
+
+    /// <summary>Students who got a new alert: their open bells and pages update once the transaction commits.</summary>
+    private static async Task NotifyAboutAsync(AppDbContext db, Task<List<int>> alerted, string what, CancellationToken ct) =>
+        await ChangeFeed.NotifyAsync(db, await alerted, what, ct);
 
     private static (decimal Points, string Name, bool IsMastery)? LevelOf(
         IReadOnlyList<(decimal Points, string Name, bool IsMastery)> levels, decimal? score) =>

@@ -116,54 +116,70 @@ public sealed class EvidenceService(
                 {
                     return Result.Fail("NotFoundBody");
                 }
-                var allowed = await db.Students.VisibleTo(db, me)
+                // Four round trips: BEGIN + pair locks + the framework; the students with their evidence and rollup on
+                // the standard; one batch writing evidence, rollups and audit rows; COMMIT. The change event goes out
+                // after the commit (ChangeFeed), so it never holds this commit back.
+                var framework = await LockedFrameworkAsync(db, standardId, studentIds, token);
+                var prefix = KeyFor(key, 0)[..^1];
+                var students = await db.Students.VisibleTo(db, me)
                     .Where(s => studentIds.Contains(s.Id))
                     .Where(s => s.Enrollments.Any(e => e.Active && e.Section!.Active
                         && (sectionId == null || e.SectionId == sectionId)
                         && e.Section.Teachers.Any(t => t.TeacherUserId == me.UserId)))
-                    .Select(s => new { s.Id, s.DistrictId })
+                    .Select(s => new
+                    {
+                        s.Id,
+                        s.DistrictId,
+                        // The idempotency key: this submission already committed for this student.
+                        Done = db.Evidence.Any(e => e.ExternalId == prefix + s.Id.ToString()),
+                        Evidence = db.Evidence
+                            .Where(e => e.StudentId == s.Id && e.StandardId == standardId && e.VoidedAt == null)
+                            .Select(e => new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt))
+                            .ToList(),
+                        Rollup = db.MasteryRollups.FirstOrDefault(r => r.StudentId == s.Id && r.StandardId == standardId),
+                    })
                     .ToListAsync(token);
-                var scale = await db.Standards.Where(s => s.Id == standardId)
-                    .Select(s => new { s.Framework!.DistrictId, Levels = s.Framework.Levels.Select(l => l.Points).ToList() })
-                    .FirstOrDefaultAsync(token);
-                if (allowed.Count != studentIds.Count || scale is null || scale.Levels.Count == 0
-                    || allowed.Any(s => s.DistrictId != scale.DistrictId))
+                if (students.Count != studentIds.Count || framework is null || framework.Levels.Count == 0
+                    || students.Any(s => s.DistrictId != framework.DistrictId))
                 {
                     return Result.Fail("NotFoundBody");
                 }
-                var (low, high) = (scale.Levels.Min(), scale.Levels.Max());
+                var (low, high) = (framework.Levels.Min(l => l.Points), framework.Levels.Max(l => l.Points));
                 if (scores.Any(s => s.Score < low || s.Score > high))
                 {
                     return Result.Fail("Mastery.Problem.ScoreOutOfScale", low, high);
                 }
-
-                var keys = scores.ToDictionary(s => s.StudentId, s => KeyFor(key, s.StudentId));
-                var keyValues = keys.Values.ToList();
-                var done = await db.Evidence.Where(e => e.ExternalId != null && keyValues.Contains(e.ExternalId))
-                    .Select(e => e.StudentId).ToListAsync(token);
-                var fresh = scores.Where(s => !done.Contains(s.StudentId)).ToList();
+                var fresh = scores.Where(s => !students.Single(x => x.Id == s.StudentId).Done).ToList();
                 if (fresh.Count == 0)
                 {
                     return Result.Ok;
                 }
 
-                await LockAsync(db, standardId, fresh.Select(s => s.StudentId), token);
-                db.Evidence.AddRange(fresh.Select(s => new Evidence
+                var levels = framework.Levels.Select(l => (l.Points, l.Name, l.IsMastery)).ToList();
+                var masteryPoints = levels.Where(l => l.IsMastery).Select(l => (decimal?)l.Points).FirstOrDefault() ?? decimal.MaxValue;
+                foreach (var s in fresh)
                 {
-                    StudentId = s.StudentId,
-                    StandardId = standardId,
-                    Score = s.Score,
-                    Source = EvidenceSource.TeacherAssessment,
-                    RecordedByUserId = me.UserId,
-                    SectionId = sectionId,
-                    ObservedAt = observedAt,
-                    RecordedAt = now,
-                    Note = s.Note?.Trim() ?? "",
-                    ExternalId = keys[s.StudentId],
-                }));
-                await db.SaveChangesAsync(token);
+                    var student = students.Single(x => x.Id == s.StudentId);
+                    db.Evidence.Add(new Evidence
+                    {
+                        StudentId = s.StudentId,
+                        StandardId = standardId,
+                        Score = s.Score,
+                        Source = EvidenceSource.TeacherAssessment,
+                        RecordedByUserId = me.UserId,
+                        SectionId = sectionId,
+                        ObservedAt = observedAt,
+                        RecordedAt = now,
+                        Note = s.Note?.Trim() ?? "",
+                        ExternalId = KeyFor(key, s.StudentId),
+                    });
+                    // The pair's evidence as committed (read under its lock) plus this one, which gets the highest id.
+                    List<ScoredEvidence> all = [.. student.Evidence, new ScoredEvidence(long.MaxValue, s.Score, observedAt, now)];
+                    await ApplyRollupAsync(db, s.StudentId, standardId, student.Rollup, all,
+                        new FrameworkMethod(framework.Method, framework.MethodParameter, framework.MethodVersion, framework.Code, levels, masteryPoints),
+                        now, token);
+                }
                 var touched = fresh.Select(s => s.StudentId).ToList();
-                await RecomputeAsync(db, standardId, touched, now, token);
                 db.AccessAudit.AddRange(touched.Select(id => audit.Row(me, id, "evidence-recorded")));
                 await db.SaveChangesAsync(token);
                 await ChangeFeed.NotifyAsync(db, touched, "evidence", token);
@@ -206,63 +222,84 @@ public sealed class EvidenceService(
             && (sectionId == null || e.SectionId == sectionId)
             && e.Section.Teachers.Any(t => t.TeacherUserId == me.UserId), ct);
 
+    /// <summary>How a framework turns a pair's evidence into its rollup (and which level names its alerts use).</summary>
+    private sealed record FrameworkMethod(
+        MasteryMethod Method, int Parameter, int Version, string Code,
+        IReadOnlyList<(decimal Points, string Name, bool IsMastery)> Levels, decimal MasteryPoints);
+
+    private sealed record LevelRow(decimal Points, string Name, bool IsMastery);
+
+    private sealed record FrameworkRow(
+        int DistrictId, MasteryMethod Method, int MethodParameter, int MethodVersion, string Code, List<LevelRow> Levels);
+
     /// <summary>
-    /// Serializes writers of the same student × standard (in a fixed order, so two class submissions cannot deadlock):
-    /// the recompute then sees every committed evidence of the pair.
+    /// Serializes writers of the same student × standard, then reads the standard's framework, in one statement. The
+    /// transaction-scoped advisory locks are taken in a fixed order (so two class submissions cannot deadlock) by the
+    /// statement's uncorrelated sub-select; every later statement of the transaction takes a new snapshot
+    /// (READ COMMITTED) and so sees every evidence of the pair that a writer holding the lock before us committed.
     /// </summary>
-    private static async Task LockAsync(AppDbContext db, int standardId, IEnumerable<int> studentIds, CancellationToken ct)
+    private static Task<FrameworkRow?> LockedFrameworkAsync(
+        AppDbContext db, int standardId, IEnumerable<int> studentIds, CancellationToken ct)
     {
         var ordered = studentIds.Distinct().Order().ToArray();
-        await db.Database.ExecuteSqlAsync(
-            $"SELECT count(pg_advisory_xact_lock(s, {standardId})) FROM unnest({ordered}) WITH ORDINALITY AS u(s, n)", ct);
+        return db.Standards
+            .FromSql($"""
+                SELECT * FROM standards
+                WHERE id = {standardId}
+                  AND (SELECT count(pg_advisory_xact_lock(u.s, {standardId})) FROM unnest({ordered}) WITH ORDINALITY AS u(s, n)) >= 0
+                """)
+            .Select(s => new FrameworkRow(
+                s.Framework!.DistrictId, s.Framework.Method, s.Framework.MethodParameter, s.Framework.MethodVersion, s.Code,
+                s.Framework.Levels.Select(l => new LevelRow(l.Points, l.Name, l.IsMastery)).ToList()))
+            .FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>Recomputes the rollups of the students on one standard from all their non-voided evidence.</summary>
+    /// <summary>Sets (or adds) the pair's rollup to what <see cref="MasteryCalculator"/> gives for its evidence; raises family alerts.</summary>
+    private static async Task ApplyRollupAsync(
+        AppDbContext db, int studentId, int standardId, MasteryRollup? rollup, List<ScoredEvidence> evidence,
+        FrameworkMethod framework, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = MasteryCalculator.Calculate(evidence, framework.Method, framework.Parameter, framework.MasteryPoints);
+        if (rollup is null)
+        {
+            rollup = new MasteryRollup { StudentId = studentId, StandardId = standardId };
+            db.MasteryRollups.Add(rollup);
+        }
+        // Family alerts (level reached, dropped below mastery) commit with the evidence.
+        await AlertWriter.MasteryChangedAsync(db, studentId, standardId, rollup.Score, result.Score,
+            framework.Levels, framework.Code, now, ct);
+        rollup.Score = result.Score;
+        rollup.AtMastery = result.Score >= framework.MasteryPoints;
+        rollup.EvidenceCount = evidence.Count;
+        rollup.LastEvidenceAt = evidence.Count == 0 ? null : evidence.Max(e => e.ObservedAt);
+        rollup.Method = framework.Method;
+        rollup.MethodVersion = framework.Version;
+        rollup.UpdatedAt = now;
+    }
+
+    /// <summary>Recomputes the rollups of the students on one standard from all their non-voided evidence (the caller holds the pairs' locks).</summary>
     internal static async Task RecomputeAsync(
         AppDbContext db, int standardId, IReadOnlyCollection<int> studentIds, DateTimeOffset now, CancellationToken ct)
     {
-        var framework = await db.Standards.Where(s => s.Id == standardId)
-            .Select(s => new
-            {
-                s.Framework!.Method,
-                s.Framework.MethodParameter,
-                s.Framework.MethodVersion,
-                Mastery = s.Framework.Levels.Where(l => l.IsMastery).Select(l => (decimal?)l.Points).FirstOrDefault(),
-                s.Code,
-                Levels = s.Framework.Levels.Select(l => new { l.Points, l.Name, l.IsMastery }).ToList(),
-            })
+        var f = await db.Standards.Where(s => s.Id == standardId)
+            .Select(s => new FrameworkRow(
+                s.Framework!.DistrictId, s.Framework.Method, s.Framework.MethodParameter, s.Framework.MethodVersion, s.Code,
+                s.Framework.Levels.Select(l => new LevelRow(l.Points, l.Name, l.IsMastery)).ToList()))
             .FirstAsync(ct);
-        var masteryPoints = framework.Mastery ?? decimal.MaxValue;
+        var levels = f.Levels.Select(l => (l.Points, l.Name, l.IsMastery)).ToList();
+        var framework = new FrameworkMethod(f.Method, f.MethodParameter, f.MethodVersion, f.Code, levels,
+            levels.Where(l => l.IsMastery).Select(l => (decimal?)l.Points).FirstOrDefault() ?? decimal.MaxValue);
         var evidence = (await db.Evidence.AsNoTracking()
                 .Where(e => studentIds.Contains(e.StudentId) && e.StandardId == standardId && e.VoidedAt == null)
-                .Select(e => new { e.StudentId, e.Id, e.Score, e.ObservedAt, e.RecordedAt })
+                .Select(e => new { e.StudentId, Scored = new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt) })
                 .ToListAsync(ct))
-            .ToLookup(e => e.StudentId);
+            .ToLookup(e => e.StudentId, e => e.Scored);
         var rollups = await db.MasteryRollups
             .Where(r => r.StandardId == standardId && studentIds.Contains(r.StudentId))
             .ToDictionaryAsync(r => r.StudentId, ct);
-
         foreach (var studentId in studentIds.Distinct())
         {
-            var mine = evidence[studentId].ToList();
-            var result = MasteryCalculator.Calculate(
-                mine.Select(e => new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt)),
-                framework.Method, framework.MethodParameter, masteryPoints);
-            if (!rollups.TryGetValue(studentId, out var rollup))
-            {
-                rollup = new MasteryRollup { StudentId = studentId, StandardId = standardId };
-                db.MasteryRollups.Add(rollup);
-            }
-            // Family alerts (level reached, dropped below mastery) commit with the evidence.
-            await AlertWriter.MasteryChangedAsync(db, studentId, standardId, rollup.Score, result.Score,
-                [.. framework.Levels.Select(l => (l.Points, l.Name, l.IsMastery))], framework.Code, now, ct);
-            rollup.Score = result.Score;
-            rollup.AtMastery = result.Score >= masteryPoints;
-            rollup.EvidenceCount = mine.Count;
-            rollup.LastEvidenceAt = mine.Count == 0 ? null : mine.Max(e => e.ObservedAt);
-            rollup.Method = framework.Method;
-            rollup.MethodVersion = framework.MethodVersion;
-            rollup.UpdatedAt = now;
+            await ApplyRollupAsync(db, studentId, standardId, rollups.GetValueOrDefault(studentId), [.. evidence[studentId]], framework, now, ct);
         }
     }
 }

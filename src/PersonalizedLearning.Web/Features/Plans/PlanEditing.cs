@@ -47,16 +47,17 @@ public sealed class PlanEditing(
         AppDbContext db, Viewer me, SchoolYear? year, DateOnly today, int studentId, uint originalVersion,
         PlanContent original, PlanContent mine, CancellationToken ct)
     {
+        // Round trips: BEGIN + the relation; the plan with its content, locked; the last revision; one batch of writes;
+        // COMMIT. The change event goes out after the commit (ChangeFeed), so it never holds this commit back.
         var rel = await PlanAccess.RelationAsync(db, me, studentId, ct);
-        if (rel is not null && year is not null)
-        {
-            // Saves of one plan queue here instead of racing: the read below then sees the latest committed version, so a
-            // student and an advisor saving at the same moment merge on the first try (the xmin check stays as a guard).
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"SELECT 1 FROM learning_plans WHERE student_id = {studentId} AND school_year_id = {year.Id} FOR UPDATE", ct);
-        }
+        // Saves of one plan queue on its row lock instead of racing: the read then sees the latest committed version, so
+        // a student and an advisor saving at the same moment merge on the first try (the xmin check stays as a guard).
         var plan = rel is null || year is null ? null
-            : await db.Plans.WithContent().FirstOrDefaultAsync(p => p.StudentId == studentId && p.SchoolYearId == year.Id, ct);
+            : await db.Plans
+                .FromSql($"SELECT p.*, p.xmin FROM learning_plans p WHERE p.student_id = {studentId} AND p.school_year_id = {year.Id} FOR UPDATE")
+                .Include(p => p.Goals).ThenInclude(g => g.Standards).Include(p => p.Milestones)
+                .AsSingleQuery()
+                .FirstOrDefaultAsync(ct);
         if (rel is null || plan is null)
         {
             await audit.DeniedAsync(me, studentId, "plan-edit");
@@ -97,8 +98,11 @@ public sealed class PlanEditing(
         var now = clock.Time.GetUtcNow();
         plan.UpdatedAt = now;
         db.AccessAudit.Add(audit.Row(me, studentId, "plan-edit"));
-        await db.SaveChangesAsync(ct);
-        // The revision's snapshot is the saved content, with the ids new goals just got.
+        if (newGoals.Count > 0 || newMilestones.Count > 0)
+        {
+            // The revision's snapshot is the saved content, with the ids new goals and milestones just got.
+            await db.SaveChangesAsync(ct);
+        }
         var saved = PlanAccess.ToContent(plan);
         await RecordRevisionAsync(db, plan.Id, me, rel.ActingRole(me), now, changes, saved, ct);
         await db.SaveChangesAsync(ct);
@@ -273,8 +277,16 @@ public sealed class PlanEditing(
         plan.Aspirations = target.Aspirations;
         plan.Reflection = target.Reflection;
 
-        var wantedStandards = target.Goals.SelectMany(g => g.StandardIds).Distinct().ToList();
-        var standards = await db.Standards.Where(s => wantedStandards.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        // Standards the goals already link were loaded with the plan; only newly linked ones are read.
+        var standards = plan.Goals.SelectMany(g => g.Standards).DistinctBy(s => s.Id).ToDictionary(s => s.Id);
+        var wantedStandards = target.Goals.SelectMany(g => g.StandardIds).Distinct().Where(id => !standards.ContainsKey(id)).ToList();
+        if (wantedStandards.Count > 0)
+        {
+            foreach (var standard in await db.Standards.Where(s => wantedStandards.Contains(s.Id)).ToListAsync(ct))
+            {
+                standards[standard.Id] = standard;
+            }
+        }
         var newGoals = new List<(int, PlanGoal)>();
         foreach (var goal in plan.Goals.Where(g => target.Goals.All(t => t.Id != g.Id)).ToList())
         {
@@ -328,8 +340,10 @@ public sealed class PlanEditing(
         AppDbContext db, int planId, Viewer me, string role, DateTimeOffset now, IReadOnlyList<PlanChange> changes, PlanContent snapshot,
         CancellationToken ct)
     {
-        var last = await db.PlanRevisions.Where(r => r.PlanId == planId).OrderByDescending(r => r.At).FirstOrDefaultAsync(ct);
-        var signedOffSince = last is not null && await db.PlanSignOffs.AnyAsync(s => s.PlanId == planId && s.At > last.At, ct);
+        var lastRow = await db.PlanRevisions.Where(r => r.PlanId == planId).OrderByDescending(r => r.At)
+            .Select(r => new { Revision = r, SignedOffSince = db.PlanSignOffs.Any(s => s.PlanId == planId && s.At > r.At) })
+            .FirstOrDefaultAsync(ct);
+        var (last, signedOffSince) = (lastRow?.Revision, lastRow?.SignedOffSince == true);
         if (last is not null && last.UserId == me.UserId && last.Role == role && !signedOffSince
             && now - last.At <= CoalesceWindow && now - last.StartedAt <= MaxRevisionSpan)
         {
