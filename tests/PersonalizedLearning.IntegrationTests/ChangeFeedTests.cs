@@ -69,6 +69,11 @@ public class ChangeFeedTests(AppFixture fixture) : IClassFixture<AppFixture>
         });
         var dbf = fixture.App.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         const int rolledBack = 901, retried = 902, committed = 903, last = 904;
+        await using (var probe = await dbf.CreateDbContextAsync())
+        {
+            // The app's contexts hold their events until commit (not pg_notify inside the transaction).
+            Assert.NotNull(ChangeFeedCommitInterceptor.Of(probe));
+        }
 
         // 1. The work fails after registering its event: the transaction rolls back, nothing is sent.
         await Assert.ThrowsAsync<InvalidOperationException>(() => dbf.InTransactionAsync<int>(async (db, t) =>

@@ -248,6 +248,7 @@ public sealed class EvidenceService(
                 WHERE id = {standardId}
                   AND (SELECT count(pg_advisory_xact_lock(u.s, {standardId})) FROM unnest({ordered}) WITH ORDINALITY AS u(s, n)) >= 0
                 """)
+            .Where(s => s.Id == standardId)
             .Select(s => new FrameworkRow(
                 s.Framework!.DistrictId, s.Framework.Method, s.Framework.MethodParameter, s.Framework.MethodVersion, s.Code,
                 s.Framework.Levels.Select(l => new LevelRow(l.Points, l.Name, l.IsMastery)).ToList()))
