@@ -21,6 +21,25 @@ public sealed class SchoolDashboardService(
     private static IQueryable<int> MySchool(AppDbContext db, Viewer me) =>
         db.Users.Where(u => u.Id == me.UserId && u.Active && u.SchoolId != null).Select(u => u.SchoolId!.Value);
 
+    /// <summary>Who may open a school dashboard at all: principals (their own school) and district admins (any school).</summary>
+    private static bool MaySee(Viewer me) => me.Is(Roles.Principal) || me.Is(Roles.DistrictAdmin);
+
+    /// <summary>
+    /// The school a dashboard shows. No id: the principal's own school. An id: that school, when the viewer is a district
+    /// admin of its district or its own principal — a principal asking for another school by URL gets nothing.
+    /// </summary>
+    private static IQueryable<School> DashboardSchool(AppDbContext db, Viewer me, int? schoolId)
+    {
+        var isPrincipal = me.Is(Roles.Principal);
+        var isAdmin = me.Is(Roles.DistrictAdmin);
+        var id = me.UserId;
+        return schoolId is null
+            ? db.Schools.AsNoTracking().Where(s => isPrincipal && MySchool(db, me).Contains(s.Id))
+            : db.Schools.AsNoTracking().Where(s => s.Id == schoolId && (
+                (isAdmin && db.Users.Any(u => u.Id == id && u.Active && u.DistrictId == s.DistrictId))
+                || (isPrincipal && MySchool(db, me).Contains(s.Id))));
+    }
+
     /// <summary>The students a dashboard counts: the principal's own school, through the access filter.</summary>
     private static IQueryable<Student> SchoolStudents(AppDbContext db, Viewer me, int schoolId) =>
         db.Students.AsNoTracking().VisibleTo(db, me).Where(s => s.SchoolId == schoolId && s.Active);
@@ -54,11 +73,17 @@ public sealed class SchoolDashboardService(
     }
 
     public async Task<SchoolDashboardModel?> DashboardAsync(CancellationToken ct = default) =>
-        await DashboardAsync(await currentUser.GetAsync(), ct);
+        await DashboardAsync(await currentUser.GetAsync(), null, ct);
 
-    public async Task<SchoolDashboardModel?> DashboardAsync(Viewer me, CancellationToken ct = default)
+    public async Task<SchoolDashboardModel?> DashboardAsync(int? schoolId, CancellationToken ct = default) =>
+        await DashboardAsync(await currentUser.GetAsync(), schoolId, ct);
+
+    public async Task<SchoolDashboardModel?> DashboardAsync(Viewer me, CancellationToken ct = default) =>
+        await DashboardAsync(me, null, ct);
+
+    public async Task<SchoolDashboardModel?> DashboardAsync(Viewer me, int? schoolId, CancellationToken ct = default)
     {
-        if (!me.Is(Roles.Principal))
+        if (!MaySee(me))
         {
             return null;
         }
@@ -66,8 +91,7 @@ public sealed class SchoolDashboardService(
         var today = clock.Today(zone);
         var year = await clock.CurrentYearAsync(ct);
         await using var db = await dbf.CreateDbContextAsync(ct);
-        var school = await db.Schools.AsNoTracking().Where(s => MySchool(db, me).Contains(s.Id))
-            .Select(s => new { s.Id, s.Name }).FirstOrDefaultAsync(ct);
+        var school = await DashboardSchool(db, me, schoolId).Select(s => new { s.Id, s.Name }).FirstOrDefaultAsync(ct);
         if (school is null)
         {
             return null;
@@ -297,14 +321,14 @@ public sealed class SchoolDashboardService(
 
     private async Task<DrillPage?> QueryAsync(Viewer me, StudentFilter filter, int page, int pageSize, CancellationToken ct)
     {
-        if (!me.Is(Roles.Principal))
+        if (!MaySee(me))
         {
             return null;
         }
         var today = await clock.TodayAsync(ct);
         var yearId = (await clock.CurrentYearAsync(ct))?.Id ?? 0;
         await using var db = await dbf.CreateDbContextAsync(ct);
-        var schoolId = await MySchool(db, me).Select(s => (int?)s).FirstOrDefaultAsync(ct);
+        var schoolId = await DashboardSchool(db, me, filter.School).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
         if (schoolId is null)
         {
             return null;
