@@ -61,9 +61,13 @@ public sealed class DistrictViewService(IDbContextFactory<AppDbContext> dbf, Cur
                           join sc in db.Schools.AsNoTracking() on s.SchoolId equals sc.Id
                           where s.DistrictId == district.Id && sc.Active
                           orderby sc.Name
-                          select new { Line = new SchoolLine(s.SchoolId, sc.Name, s.Students, s.Proficient, s.Developing, s.Beginning, s.NoLevelYet,
+                          select new
+                          {
+                              Line = new SchoolLine(s.SchoolId, sc.Name, s.Students, s.Proficient, s.Developing, s.Beginning, s.NoLevelYet,
                               s.RollupsAssessed, s.RollupsAtMastery, s.StudentsAtRisk, s.OpenFlags, s.WithoutAdvisor,
-                              s.CheckInsDone, s.CheckInsExpected, s.ActivePlans, s.OverdueGoals), s.RefreshedAt })
+                              s.CheckInsDone, s.CheckInsExpected, s.ActivePlans, s.OverdueGoals),
+                              s.RefreshedAt
+                          })
             .ToListAsync(ct);
         return new DistrictViewModel(district.Name, [.. rows.Select(r => r.Line)], rows.Count == 0 ? null : rows.Min(r => r.RefreshedAt));
     }

@@ -173,15 +173,15 @@ public sealed class SchoolDashboardService(
         // same rules as the coverage page), plans and overdue goals.
         var sid = school.Id;
         var counts = await db.Districts.AsNoTracking().OrderBy(d => d.Id).Select(d => new
-            {
-                Max = d.Settings.MaxAdvisorySize,
-                AtRisk = openFlags.Select(f => f.StudentId).Distinct().Count(),
-                WithoutAdvisor = students.Count(s => s.Advisory == null || !s.Advisory.Active),
-                OverSize = db.Advisories.Count(a => a.SchoolId == sid && a.Active && a.Members.Count(s => s.Active) > d.Settings.MaxAdvisorySize),
-                WithoutPlan = students.Count(s => !db.Plans.Any(p => p.StudentId == s.Id && p.SchoolYearId == yearId)),
-                OverdueGoals = overdue.Count(),
-                OverdueStudents = overdue.Select(o => o.StudentId).Distinct().Count(),
-            })
+        {
+            Max = d.Settings.MaxAdvisorySize,
+            AtRisk = openFlags.Select(f => f.StudentId).Distinct().Count(),
+            WithoutAdvisor = students.Count(s => s.Advisory == null || !s.Advisory.Active),
+            OverSize = db.Advisories.Count(a => a.SchoolId == sid && a.Active && a.Members.Count(s => s.Active) > d.Settings.MaxAdvisorySize),
+            WithoutPlan = students.Count(s => !db.Plans.Any(p => p.StudentId == s.Id && p.SchoolYearId == yearId)),
+            OverdueGoals = overdue.Count(),
+            OverdueStudents = overdue.Select(o => o.StudentId).Distinct().Count(),
+        })
             .FirstAsync(ct);
         var (atRisk, max, withoutAdvisor, overSize) = (counts.AtRisk, counts.Max, counts.WithoutAdvisor, counts.OverSize);
         var (withoutPlan, overdueGoals, overdueStudents) = (counts.WithoutPlan, counts.OverdueGoals, counts.OverdueStudents);
