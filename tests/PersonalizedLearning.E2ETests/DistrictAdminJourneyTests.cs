@@ -95,7 +95,7 @@ public class DistrictAdminJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await header.GetByRole(AriaRole.Button).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(header).ToHaveAttributeAsync("aria-sort", "descending");
-        var risks = await table.Locator("tbody tr td:nth-of-type(4)").AllInnerTextsAsync();
+        var risks = await table.Locator("tbody td[data-col='atRisk']").AllInnerTextsAsync();
         var numbers = risks.Select(r => int.Parse(r, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(numbers.OrderDescending(), numbers);
 
