@@ -1055,6 +1055,28 @@ T = {
  "Audit.Allowed": ("Allowed", "Permitido"),
  "Audit.Denied": ("Denied", "Denegado"),
  # --- end principal-admin block ---
+ # --- district view (district) ---
+ "District.Title": ("District view", "Vista del distrito"),
+ "District.Nav": ("District view", "Vista del distrito"),
+ "District.RefreshNow": ("Refresh now", "Actualizar ahora"),
+ "District.Refreshing": ("Refreshing the numbers", "Actualizando las cifras"),
+ "District.Refreshed": ("The numbers are up to date.", "Las cifras están al día."),
+ "District.RefreshBusy": ("Another server is refreshing the numbers right now; try again in a minute.", "Otro servidor está actualizando las cifras en este momento; inténtelo de nuevo en un minuto."),
+ "District.NotAllowed": ("Only district administrators can refresh the district view.", "Solo los administradores del distrito pueden actualizar la vista del distrito."),
+ "District.Empty": ("No numbers yet. Press \"Refresh now\" to compute every school's numbers.", "Todavía no hay cifras. Pulse \"Actualizar ahora\" para calcular las cifras de cada escuela."),
+ "District.AsOf": ("Numbers as of {0}.", "Cifras a las {0}."),
+ "District.Help": ("They are refreshed every few minutes; open a school for its dashboard.", "Se actualizan cada pocos minutos; abra una escuela para ver su panel."),
+ "District.Schools": ("Schools", "Escuelas"),
+ "District.School": ("School", "Escuela"),
+ "District.MasteryPercent": ("Standards at mastery", "Estándares dominados"),
+ "District.Distribution": ("Mastery distribution (proficient)", "Distribución del dominio (competente)"),
+ "District.CheckInPercent": ("Check-ins this week", "Registros esta semana"),
+ "District.ActivePlans": ("Active plans", "Planes activos"),
+ "District.OverdueGoals": ("Overdue goals", "Metas vencidas"),
+ "District.SuppressedHelp": ("Mastery numbers of a school with fewer than 10 students are not reported.", "Las cifras de dominio de una escuela con menos de 10 estudiantes no se informan."),
+ "District.Back": ("Back to the district view", "Volver a la vista del distrito"),
+ "District.NoSuchSchool": ("This school does not exist or you may not open its dashboard.", "Esta escuela no existe o no puede abrir su panel."),
+ # --- end district view block ---
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -48,6 +48,8 @@ public static class TestDatabase
         // The hourly early-warning sweep raises flags on its own a minute after start-up: off in tests, so what a
         // test arranges is what the app shows (tests that need flags evaluate them through FlagService).
         ["EarlyWarning:SweepMinutes"] = "0",
+        // District view: no periodic refresh of school_stats; tests refresh on demand (SchoolStatsRefresh.RefreshAsync).
+        ["DistrictView:RefreshMinutes"] = "0",
     };
 
     private static async Task<string> TemplateAsync(bool seeded)

@@ -51,6 +51,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<RosterImport> RosterImports => Set<RosterImport>();
     public DbSet<GuardianInvitation> GuardianInvitations => Set<GuardianInvitation>();
 
+    // District view: pre-aggregated school numbers
+    public DbSet<Features.DistrictView.SchoolStats> SchoolStats => Set<Features.DistrictView.SchoolStats>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -75,6 +75,10 @@ public static class AppSetup
         services.AddScoped<SchoolDashboardService>();
         services.AddScoped<PeopleService>();
         services.AddScoped<AuditViewerService>();
+        // District view: pre-aggregated school numbers, refreshed in the background
+        services.AddSingleton<Features.DistrictView.SchoolStatsRefresh>();
+        services.AddScoped<Features.DistrictView.DistrictViewService>();
+        services.AddHostedService<Features.DistrictView.SchoolStatsRefresher>();
         return builder;
     }
 
@@ -141,6 +145,7 @@ public static class AppSetup
         app.MapMasteryExport();
         app.MapSchoolDashboardExports();
         app.MapAuditExport();
+        Features.DistrictView.DistrictViewEndpoints.MapDistrictViewExport(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

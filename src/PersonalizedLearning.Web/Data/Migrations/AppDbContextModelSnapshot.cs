@@ -2236,6 +2236,85 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("terms", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Features.DistrictView.SchoolStats", b =>
+                {
+                    b.Property<int>("SchoolId")
+                        .HasColumnType("integer")
+                        .HasColumnName("school_id");
+
+                    b.Property<int>("ActivePlans")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_plans");
+
+                    b.Property<int>("Beginning")
+                        .HasColumnType("integer")
+                        .HasColumnName("beginning");
+
+                    b.Property<int>("CheckInsDone")
+                        .HasColumnType("integer")
+                        .HasColumnName("check_ins_done");
+
+                    b.Property<int>("CheckInsExpected")
+                        .HasColumnType("integer")
+                        .HasColumnName("check_ins_expected");
+
+                    b.Property<int>("Developing")
+                        .HasColumnType("integer")
+                        .HasColumnName("developing");
+
+                    b.Property<int>("DistrictId")
+                        .HasColumnType("integer")
+                        .HasColumnName("district_id");
+
+                    b.Property<int>("NoLevelYet")
+                        .HasColumnType("integer")
+                        .HasColumnName("no_level_yet");
+
+                    b.Property<int>("OpenFlags")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_flags");
+
+                    b.Property<int>("OverdueGoals")
+                        .HasColumnType("integer")
+                        .HasColumnName("overdue_goals");
+
+                    b.Property<int>("Proficient")
+                        .HasColumnType("integer")
+                        .HasColumnName("proficient");
+
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at");
+
+                    b.Property<int>("RollupsAssessed")
+                        .HasColumnType("integer")
+                        .HasColumnName("rollups_assessed");
+
+                    b.Property<int>("RollupsAtMastery")
+                        .HasColumnType("integer")
+                        .HasColumnName("rollups_at_mastery");
+
+                    b.Property<int>("Students")
+                        .HasColumnType("integer")
+                        .HasColumnName("students");
+
+                    b.Property<int>("StudentsAtRisk")
+                        .HasColumnType("integer")
+                        .HasColumnName("students_at_risk");
+
+                    b.Property<int>("WithoutAdvisor")
+                        .HasColumnType("integer")
+                        .HasColumnName("without_advisor");
+
+                    b.HasKey("SchoolId")
+                        .HasName("pk_school_stats");
+
+                    b.HasIndex("DistrictId")
+                        .HasDatabaseName("ix_school_stats_district_id");
+
+                    b.ToTable("school_stats", (string)null);
+                });
+
             modelBuilder.Entity("plan_goal_standards", b =>
                 {
                     b.Property<int>("goal_id")
@@ -2919,6 +2998,23 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_terms_school_years_school_year_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Features.DistrictView.SchoolStats", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_school_stats_districts_district_id");
+
+                    b.HasOne("PersonalizedLearning.Web.Domain.School", null)
+                        .WithOne()
+                        .HasForeignKey("PersonalizedLearning.Web.Features.DistrictView.SchoolStats", "SchoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_school_stats_schools_school_id");
                 });
 
             modelBuilder.Entity("plan_goal_standards", b =>

@@ -18,10 +18,6 @@ public sealed record GuardianHomeModel(IReadOnlyList<ChildRow> Children);
 
 public sealed record CountRow(string Label, int Count);
 
-public sealed record PrincipalHomeModel(
-    string School, int Students, int Teachers, int Sections, int Advisories, int StudentsWithoutAdvisory,
-    IReadOnlyList<CountRow> StudentsByGrade, IReadOnlyList<CountRow> PlansByStatus);
-
 public sealed record SchoolRow(int Id, string Name, int Students, int Staff);
 
 public sealed record AdminHomeModel(

@@ -68,36 +68,6 @@ public sealed class HomeService(
         return new GuardianHomeModel(children);
     }
 
-    public async Task<PrincipalHomeModel?> PrincipalHomeAsync(CancellationToken ct = default)
-    {
-        var me = await currentUser.GetAsync();
-        var yearId = (await clock.CurrentYearAsync(ct))?.Id;
-        await using var db = await dbf.CreateDbContextAsync(ct);
-        var school = await db.Users.AsNoTracking().Where(u => u.Id == me.UserId && u.SchoolId != null)
-            .Select(u => new { Id = u.SchoolId!.Value, Name = db.Schools.Where(s => s.Id == u.SchoolId).Select(s => s.Name).First() })
-            .FirstOrDefaultAsync(ct);
-        if (school is null)
-        {
-            return null;
-        }
-        var students = db.Students.AsNoTracking().VisibleTo(db, me).Where(s => s.SchoolId == school.Id);
-        var byGrade = await students.GroupBy(s => s.GradeLevel).OrderBy(g => g.Key)
-            .Select(g => new { Grade = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var byStatus = await db.Plans.AsNoTracking()
-            .Where(p => p.SchoolYearId == yearId && students.Any(s => s.Id == p.StudentId))
-            .GroupBy(p => p.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var teacherRoleId = await db.Roles.Where(r => r.Name == Roles.Teacher).Select(r => r.Id).FirstOrDefaultAsync(ct);
-        return new PrincipalHomeModel(
-            school.Name,
-            byGrade.Sum(g => g.Count),
-            await db.Users.CountAsync(u => u.SchoolId == school.Id && u.Active && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == teacherRoleId), ct),
-            await db.Sections.CountAsync(s => s.SchoolId == school.Id && s.Active, ct),
-            await db.Advisories.CountAsync(a => a.SchoolId == school.Id && a.Active, ct),
-            await students.CountAsync(s => s.AdvisoryId == null, ct),
-            [.. byGrade.Select(g => new CountRow(g.Grade.ToString(System.Globalization.CultureInfo.InvariantCulture), g.Count))],
-            [.. Enum.GetValues<PlanStatus>().Select(st => new CountRow(st.ToString(), byStatus.FirstOrDefault(b => b.Status == st)?.Count ?? 0))]);
-    }
-
     public async Task<AdminHomeModel> AdminHomeAsync(CancellationToken ct = default)
     {
         var me = await currentUser.GetAsync();

@@ -8,6 +8,10 @@ namespace PersonalizedLearning.Web.Features.SchoolDashboard;
 /// <summary>CSV/XLSX downloads of every dashboard table and of the drill-down list, scoped exactly like the pages.</summary>
 public static class SchoolDashboardEndpoints
 {
+    /// <summary>Principals (own school) and district admins (any school of their district; the service checks which).</summary>
+    private static readonly Microsoft.AspNetCore.Authorization.AuthorizationPolicy SchoolLeaders =
+        new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireRole(Roles.Principal, Roles.DistrictAdmin).Build();
+
     public static IEndpointRouteBuilder MapSchoolDashboardExports(this IEndpointRouteBuilder app)
     {
         app.MapGet("/principal/dashboard/{table}.{format}", async (
@@ -17,13 +21,14 @@ public static class SchoolDashboardEndpoints
                 {
                     return Results.NotFound();
                 }
-                var model = await dashboard.DashboardAsync(Viewer.From(http.User), http.RequestAborted);
+                int? school = int.TryParse(http.Request.Query["school"], out var id) ? id : null;
+                var model = await dashboard.DashboardAsync(Viewer.From(http.User), school, http.RequestAborted);
                 var export = model is null ? null : Table(model, table, t);
                 return export is null
                     ? Results.NotFound()
                     : await TableExport.FileAsync(export, format, $"school-{table}", http.RequestAborted);
             })
-            .RequireAuthorization(Policies.Principal);
+            .RequireAuthorization(SchoolLeaders);
 
         app.MapGet("/principal/students.{format}", async (
                 string format, HttpContext http, SchoolDashboardService dashboard, IStringLocalizer<Text> t) =>
@@ -46,7 +51,7 @@ public static class SchoolDashboardEndpoints
                             t[$"Band.{s.Band}"].Value, s.OpenFlags, t[$"PlanStatus.{s.Plan?.ToString() ?? "None"}"].Value])]);
                 return await TableExport.FileAsync(table, format, "school-students", http.RequestAborted);
             })
-            .RequireAuthorization(Policies.Principal);
+            .RequireAuthorization(SchoolLeaders);
         return app;
     }
 

@@ -56,10 +56,14 @@ public sealed record SchoolDashboardModel(
     IReadOnlyList<DateOnly> ActivityWeeks,
     IReadOnlyList<SectionActivity> Activity);
 
-/// <summary>The filter of the drill-down list; every dashboard number links to one.</summary>
+/// <summary>
+/// The filter of the drill-down list; every dashboard number links to one. <see cref="School"/>: the school a district
+/// admin opened from the district view (null: the principal's own school).
+/// </summary>
 public sealed record StudentFilter(
     int? Grade = null, MasteryBand? Level = null, int? Area = null, string? Group = null, FlagRule? FlagRule = null,
-    PlanStatus? PlanStatus = null, bool NoPlan = false, bool NoAdvisor = false, bool OverdueGoals = false, bool AtRisk = false)
+    PlanStatus? PlanStatus = null, bool NoPlan = false, bool NoAdvisor = false, bool OverdueGoals = false, bool AtRisk = false,
+    int? School = null)
 {
     public bool ByGroup => Grade is not null || Area is not null || Group is not null;
 }

@@ -21,6 +21,25 @@ public sealed class SchoolDashboardService(
     private static IQueryable<int> MySchool(AppDbContext db, Viewer me) =>
         db.Users.Where(u => u.Id == me.UserId && u.Active && u.SchoolId != null).Select(u => u.SchoolId!.Value);
 
+    /// <summary>Who may open a school dashboard at all: principals (their own school) and district admins (any school).</summary>
+    private static bool MaySee(Viewer me) => me.Is(Roles.Principal) || me.Is(Roles.DistrictAdmin);
+
+    /// <summary>
+    /// The school a dashboard shows. No id: the principal's own school. An id: that school, when the viewer is a district
+    /// admin of its district or its own principal — a principal asking for another school by URL gets nothing.
+    /// </summary>
+    private static IQueryable<School> DashboardSchool(AppDbContext db, Viewer me, int? schoolId)
+    {
+        var isPrincipal = me.Is(Roles.Principal);
+        var isAdmin = me.Is(Roles.DistrictAdmin);
+        var id = me.UserId;
+        return schoolId is null
+            ? db.Schools.AsNoTracking().Where(s => isPrincipal && MySchool(db, me).Contains(s.Id))
+            : db.Schools.AsNoTracking().Where(s => s.Id == schoolId && (
+                (isAdmin && db.Users.Any(u => u.Id == id && u.Active && u.DistrictId == s.DistrictId))
+                || (isPrincipal && MySchool(db, me).Contains(s.Id))));
+    }
+
     /// <summary>The students a dashboard counts: the principal's own school, through the access filter.</summary>
     private static IQueryable<Student> SchoolStudents(AppDbContext db, Viewer me, int schoolId) =>
         db.Students.AsNoTracking().VisibleTo(db, me).Where(s => s.SchoolId == schoolId && s.Active);
@@ -54,11 +73,17 @@ public sealed class SchoolDashboardService(
     }
 
     public async Task<SchoolDashboardModel?> DashboardAsync(CancellationToken ct = default) =>
-        await DashboardAsync(await currentUser.GetAsync(), ct);
+        await DashboardAsync(await currentUser.GetAsync(), null, ct);
 
-    public async Task<SchoolDashboardModel?> DashboardAsync(Viewer me, CancellationToken ct = default)
+    public async Task<SchoolDashboardModel?> DashboardAsync(int? schoolId, CancellationToken ct = default) =>
+        await DashboardAsync(await currentUser.GetAsync(), schoolId, ct);
+
+    public async Task<SchoolDashboardModel?> DashboardAsync(Viewer me, CancellationToken ct = default) =>
+        await DashboardAsync(me, null, ct);
+
+    public async Task<SchoolDashboardModel?> DashboardAsync(Viewer me, int? schoolId, CancellationToken ct = default)
     {
-        if (!me.Is(Roles.Principal))
+        if (!MaySee(me))
         {
             return null;
         }
@@ -66,8 +91,7 @@ public sealed class SchoolDashboardService(
         var today = clock.Today(zone);
         var year = await clock.CurrentYearAsync(ct);
         await using var db = await dbf.CreateDbContextAsync(ct);
-        var school = await db.Schools.AsNoTracking().Where(s => MySchool(db, me).Contains(s.Id))
-            .Select(s => new { s.Id, s.Name }).FirstOrDefaultAsync(ct);
+        var school = await DashboardSchool(db, me, schoolId).Select(s => new { s.Id, s.Name }).FirstOrDefaultAsync(ct);
         if (school is null)
         {
             return null;
@@ -75,26 +99,24 @@ public sealed class SchoolDashboardService(
         var students = SchoolStudents(db, me, school.Id);
         var banded = WithBand(db, students, null);
 
-        var grades = await banded.GroupBy(b => new { b.Student.GradeLevel, b.Band })
-            .Select(g => new { g.Key.GradeLevel, g.Key.Band, Count = g.Count() }).ToListAsync(ct);
-        var byGrade = grades.GroupBy(g => g.GradeLevel).OrderBy(g => g.Key)
-            .Select(g => BandRow.Of($"grade={g.Key}", g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                g.ToDictionary(x => x.Band, x => x.Count)))
+        // Bands by grade and by every student group from one aggregate: one pass over the school's rollups, grouped by
+        // every dimension at once (a few hundred cells at most), summed per dimension here.
+        var cells = await banded
+            .GroupBy(b => new { b.Student.GradeLevel, b.Student.Sex, b.Student.RaceEthnicity, b.Student.EnglishLearner, b.Student.HasIep, b.Band })
+            .Select(g => new BandCell(g.Key.GradeLevel, g.Key.Sex, g.Key.RaceEthnicity, g.Key.EnglishLearner, g.Key.HasIep, g.Key.Band, g.Count()))
+            .ToListAsync(ct);
+        var byGrade = cells.GroupBy(c => c.GradeLevel).OrderBy(g => g.Key)
+            .Select(g => BandRow.Of($"grade={g.Key}", g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), Sum(g)))
             .ToList();
-
         var byGroup = new List<BandRow>();
-        var sexes = await banded.GroupBy(b => new { b.Student.Sex, b.Band }).Select(g => new { g.Key.Sex, g.Key.Band, Count = g.Count() }).ToListAsync(ct);
-        byGroup.AddRange(sexes.GroupBy(g => g.Sex).OrderBy(g => g.Key ?? (Sex)99)
-            .Select(g => BandRow.Of($"group=Sex.{g.Key?.ToString() ?? NotReported}", $"Sex.{g.Key?.ToString() ?? NotReported}", g.ToDictionary(x => x.Band, x => x.Count))));
-        var races = await banded.GroupBy(b => new { b.Student.RaceEthnicity, b.Band }).Select(g => new { g.Key.RaceEthnicity, g.Key.Band, Count = g.Count() }).ToListAsync(ct);
-        byGroup.AddRange(races.GroupBy(g => g.RaceEthnicity).OrderBy(g => g.Key ?? (RaceEthnicity)99)
-            .Select(g => BandRow.Of($"group=Race.{g.Key?.ToString() ?? NotReported}", $"Race.{g.Key?.ToString() ?? NotReported}", g.ToDictionary(x => x.Band, x => x.Count))));
-        var learners = await banded.GroupBy(b => new { b.Student.EnglishLearner, b.Band }).Select(g => new { g.Key.EnglishLearner, g.Key.Band, Count = g.Count() }).ToListAsync(ct);
-        byGroup.AddRange(learners.GroupBy(g => g.EnglishLearner).OrderByDescending(g => g.Key)
-            .Select(g => BandRow.Of($"group=EnglishLearner.{YesNo(g.Key)}", $"EnglishLearner.{YesNo(g.Key)}", g.ToDictionary(x => x.Band, x => x.Count))));
-        var ieps = await banded.GroupBy(b => new { b.Student.HasIep, b.Band }).Select(g => new { g.Key.HasIep, g.Key.Band, Count = g.Count() }).ToListAsync(ct);
-        byGroup.AddRange(ieps.GroupBy(g => g.HasIep).OrderByDescending(g => g.Key)
-            .Select(g => BandRow.Of($"group=Iep.{YesNo(g.Key)}", $"Iep.{YesNo(g.Key)}", g.ToDictionary(x => x.Band, x => x.Count))));
+        byGroup.AddRange(cells.GroupBy(c => c.Sex).OrderBy(g => g.Key ?? (Sex)99)
+            .Select(g => BandRow.Of($"group=Sex.{g.Key?.ToString() ?? NotReported}", $"Sex.{g.Key?.ToString() ?? NotReported}", Sum(g))));
+        byGroup.AddRange(cells.GroupBy(c => c.RaceEthnicity).OrderBy(g => g.Key ?? (RaceEthnicity)99)
+            .Select(g => BandRow.Of($"group=Race.{g.Key?.ToString() ?? NotReported}", $"Race.{g.Key?.ToString() ?? NotReported}", Sum(g))));
+        byGroup.AddRange(cells.GroupBy(c => c.EnglishLearner).OrderByDescending(g => g.Key)
+            .Select(g => BandRow.Of($"group=EnglishLearner.{YesNo(g.Key)}", $"EnglishLearner.{YesNo(g.Key)}", Sum(g))));
+        byGroup.AddRange(cells.GroupBy(c => c.HasIep).OrderByDescending(g => g.Key)
+            .Select(g => BandRow.Of($"group=Iep.{YesNo(g.Key)}", $"Iep.{YesNo(g.Key)}", Sum(g))));
 
         var byArea = await AreasAsync(db, school.Id, ct);
 
@@ -103,7 +125,6 @@ public sealed class SchoolDashboardService(
         var rules = await openFlags.GroupBy(f => f.Rule)
             .Select(g => new { Rule = g.Key, Flags = g.Count(), Students = g.Select(f => f.StudentId).Distinct().Count() })
             .ToListAsync(ct);
-        var atRisk = await openFlags.Select(f => f.StudentId).Distinct().CountAsync(ct);
         var thisWeek = SchoolReporting.WeekOf(today);
         var trendFrom = thisWeek.AddDays(-7 * (TrendWeeks - 1));
         var trendSince = new DateTimeOffset(trendFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(trendFrom.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
@@ -115,11 +136,6 @@ public sealed class SchoolDashboardService(
             """).ToListAsync(ct);
         var flagTrend = Enumerable.Range(0, TrendWeeks).Select(i => trendFrom.AddDays(7 * i))
             .Select(w => new WeekCount(w, trend.FirstOrDefault(t => t.Week == w)?.Count ?? 0)).ToList();
-
-        // Advisory coverage (the same rules as the coverage page).
-        var max = await db.Districts.AsNoTracking().OrderBy(d => d.Id).Select(d => d.Settings.MaxAdvisorySize).FirstAsync(ct);
-        var withoutAdvisor = await students.CountAsync(s => s.Advisory == null || !s.Advisory.Active, ct);
-        var overSize = await db.Advisories.AsNoTracking().CountAsync(a => a.SchoolId == school.Id && a.Active && a.Members.Count(s => s.Active) > max, ct);
 
         // Check-in completion this week: check-ins recorded on this week's school days so far.
         var days = new List<DateOnly>();
@@ -148,13 +164,27 @@ public sealed class SchoolDashboardService(
                     where p.SchoolYearId == yearId
                     select p;
         var byStatus = await plans.GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var withoutPlan = await students.CountAsync(s => !db.Plans.Any(p => p.StudentId == s.Id && p.SchoolYearId == yearId), ct);
         var overdue = from g in db.PlanGoals.AsNoTracking()
                       join p in plans on g.PlanId equals p.Id
                       where g.TargetDate < today && (g.Status == GoalStatus.NotStarted || g.Status == GoalStatus.InProgress)
                       select new { g.Id, p.StudentId };
-        var overdueGoals = await overdue.CountAsync(ct);
-        var overdueStudents = await overdue.Select(o => o.StudentId).Distinct().CountAsync(ct);
+
+        // The dashboard's single numbers in one statement (each a scalar subquery): at risk, advisory coverage (the
+        // same rules as the coverage page), plans and overdue goals.
+        var sid = school.Id;
+        var counts = await db.Districts.AsNoTracking().OrderBy(d => d.Id).Select(d => new
+        {
+            Max = d.Settings.MaxAdvisorySize,
+            AtRisk = openFlags.Select(f => f.StudentId).Distinct().Count(),
+            WithoutAdvisor = students.Count(s => s.Advisory == null || !s.Advisory.Active),
+            OverSize = db.Advisories.Count(a => a.SchoolId == sid && a.Active && a.Members.Count(s => s.Active) > d.Settings.MaxAdvisorySize),
+            WithoutPlan = students.Count(s => !db.Plans.Any(p => p.StudentId == s.Id && p.SchoolYearId == yearId)),
+            OverdueGoals = overdue.Count(),
+            OverdueStudents = overdue.Select(o => o.StudentId).Distinct().Count(),
+        })
+            .FirstAsync(ct);
+        var (atRisk, max, withoutAdvisor, overSize) = (counts.AtRisk, counts.Max, counts.WithoutAdvisor, counts.OverSize);
+        var (withoutPlan, overdueGoals, overdueStudents) = (counts.WithoutPlan, counts.OverdueGoals, counts.OverdueStudents);
 
         // Teacher activity: evidence recorded per week in each active section of the school.
         var activityFrom = thisWeek.AddDays(-7 * (ActivityWeekCount - 1));
@@ -189,6 +219,11 @@ public sealed class SchoolDashboardService(
 
     private const string NotReported = "NotReported";
 
+    private sealed record BandCell(int GradeLevel, Sex? Sex, RaceEthnicity? RaceEthnicity, bool EnglishLearner, bool HasIep, MasteryBand Band, int Count);
+
+    private static Dictionary<MasteryBand, int> Sum(IEnumerable<BandCell> cells) =>
+        cells.GroupBy(c => c.Band).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+
     private static string YesNo(bool value) => value ? "Yes" : "No";
 
     private sealed class WeekRow
@@ -209,6 +244,9 @@ public sealed class SchoolDashboardService(
         public int AreaId { get; init; }
         public int Band { get; init; }
         public int Count { get; init; }
+        public required string Label { get; init; }
+        public int FrameworkId { get; init; }
+        public int SortOrder { get; init; }
     }
 
     /// <summary>Framework areas: each top-level standard group with every standard below it (a recursive CTE).</summary>
@@ -229,21 +267,18 @@ public sealed class SchoolDashboardService(
                 WHERE s.school_id = {schoolId} AND s.active
                 GROUP BY r.student_id, t.area_id
             )
-            SELECT area_id AS area_id,
+            SELECT p.area_id AS area_id,
                    CASE WHEN assessed = 0 THEN {(int)MasteryBand.NoLevelYet}
                         WHEN mastered * 100 >= {SchoolReporting.ProficientPercent} * assessed THEN {(int)MasteryBand.Proficient}
                         WHEN mastered * 100 >= {SchoolReporting.DevelopingPercent} * assessed THEN {(int)MasteryBand.Developing}
                         ELSE {(int)MasteryBand.Beginning} END AS band,
-                   count(*)::int AS count
-            FROM per_student GROUP BY 1, 2
+                   count(*)::int AS count,
+                   f.name || ' · ' || st.code || ' ' || st.statement AS label, st.framework_id AS framework_id, st.sort_order AS sort_order
+            FROM per_student p JOIN standards st ON st.id = p.area_id JOIN competency_frameworks f ON f.id = st.framework_id
+            GROUP BY 1, 2, 4, 5, 6
             """).ToListAsync(ct);
-        var ids = rows.Select(r => r.AreaId).Distinct().ToList();
-        var names = await db.Standards.AsNoTracking().Where(s => ids.Contains(s.Id))
-            .Select(s => new { s.Id, Label = s.Framework!.Name + " · " + s.Code + " " + s.Statement, s.FrameworkId, s.SortOrder })
-            .ToListAsync(ct);
-        return [.. names.OrderBy(n => n.FrameworkId).ThenBy(n => n.SortOrder).ThenBy(n => n.Id)
-            .Select(n => BandRow.Of($"area={n.Id}", n.Label,
-                rows.Where(r => r.AreaId == n.Id).ToDictionary(r => (MasteryBand)r.Band, r => r.Count)))];
+        return [.. rows.GroupBy(r => r.AreaId).OrderBy(g => g.First().FrameworkId).ThenBy(g => g.First().SortOrder).ThenBy(g => g.Key)
+            .Select(g => BandRow.Of($"area={g.Key}", g.First().Label, g.ToDictionary(r => (MasteryBand)r.Band, r => r.Count)))];
     }
 
     /// <summary>The standards in an area: the top-level standard and everything below it.</summary>
@@ -297,14 +332,14 @@ public sealed class SchoolDashboardService(
 
     private async Task<DrillPage?> QueryAsync(Viewer me, StudentFilter filter, int page, int pageSize, CancellationToken ct)
     {
-        if (!me.Is(Roles.Principal))
+        if (!MaySee(me))
         {
             return null;
         }
         var today = await clock.TodayAsync(ct);
         var yearId = (await clock.CurrentYearAsync(ct))?.Id ?? 0;
         await using var db = await dbf.CreateDbContextAsync(ct);
-        var schoolId = await MySchool(db, me).Select(s => (int?)s).FirstOrDefaultAsync(ct);
+        var schoolId = await DashboardSchool(db, me, filter.School).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
         if (schoolId is null)
         {
             return null;

@@ -7,7 +7,7 @@ public static class StudentFilterQuery
 {
     public static StudentFilter? Parse(Func<string, string?> get)
     {
-        int? grade = null, area = null;
+        int? grade = null, area = null, school = null;
         MasteryBand? level = null;
         FlagRule? rule = null;
         PlanStatus? status = null;
@@ -20,6 +20,11 @@ public static class StudentFilterQuery
         {
             if (!int.TryParse(a, out var v)) { return null; }
             area = v;
+        }
+        if (get("school") is { } sc)
+        {
+            if (!int.TryParse(sc, out var v)) { return null; }
+            school = v;
         }
         if (get("level") is { } l)
         {
@@ -38,7 +43,7 @@ public static class StudentFilterQuery
         }
         static bool Flag(string? value) => value is "true";
         return new StudentFilter(grade, level, area, get("group"), rule, status,
-            Flag(get("noPlan")), Flag(get("noAdvisor")), Flag(get("overdueGoals")), Flag(get("atRisk")));
+            Flag(get("noPlan")), Flag(get("noAdvisor")), Flag(get("overdueGoals")), Flag(get("atRisk")), school);
     }
 
     public static string ToQuery(StudentFilter f)
@@ -48,6 +53,7 @@ public static class StudentFilterQuery
         {
             if (value is not null) { parts.Add($"{key}={Uri.EscapeDataString(value.ToString()!)}"); }
         }
+        Add("school", f.School);
         Add("grade", f.Grade);
         Add("area", f.Area);
         Add("group", f.Group);
