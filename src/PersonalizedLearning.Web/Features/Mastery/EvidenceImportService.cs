@@ -39,7 +39,9 @@ public sealed class EvidenceImportService(
         Viewer importer, Stream csv, IProgress<EvidenceImportProgress>? progress, CancellationToken ct)
     {
         var clockStart = Stopwatch.GetTimestamp();
+        var phases = new PhaseClock();
         var (read, failed) = await ReadAsync(importer, csv, progress, ct);
+        phases.Mark("read");
         if (failed is not null)
         {
             logger.LogInformation("Evidence import by {UserId} refused: {ProblemCount} problems", importer.UserId, failed.ProblemCount);
@@ -47,13 +49,14 @@ public sealed class EvidenceImportService(
         }
         var rows = read!.Rows;
         var frameworks = read.Frameworks;
-        var result = await dbf.InTransactionAsync((db, token) => ApplyAsync(db, importer, rows, frameworks, clock.Time.GetUtcNow(), progress, token), ct);
+        var result = await dbf.InTransactionAsync((db, token) => ApplyAsync(db, importer, rows, frameworks, clock.Time.GetUtcNow(), progress, phases.Retry(), token), ct);
+        phases.Mark("commit");
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Done, rows.Count, 100));
         logger.LogInformation(
-            "Evidence import by {UserId}: {Rows} rows, {Added} added, {AlreadyThere} already there, {Students} students, {Rollups} rollups in {Elapsed} ms",
+            "Evidence import by {UserId}: {Rows} rows, {Added} added, {AlreadyThere} already there, {Students} students, {Rollups} rollups in {Elapsed} ms ({Phases})",
             importer.UserId, result.Rows, result.Added, result.AlreadyThere, result.StudentsTouched, result.RollupsUpdated,
-            (long)Stopwatch.GetElapsedTime(clockStart).TotalMilliseconds);
-        return result;
+            (long)Stopwatch.GetElapsedTime(clockStart).TotalMilliseconds, string.Join(", ", phases.Phases));
+        return result with { Phases = phases.Phases };
     }
 
     /// <summary>A template CSV whose example rows name one of the importer's students and a standard of the district.</summary>
@@ -131,7 +134,7 @@ public sealed class EvidenceImportService(
 
     private static async Task<EvidenceImportResult> ApplyAsync(
         AppDbContext db, Viewer me, IReadOnlyList<ImportRow> rows, IReadOnlyList<ImportFramework> frameworks,
-        DateTimeOffset now, IProgress<EvidenceImportProgress>? progress, CancellationToken ct)
+        DateTimeOffset now, IProgress<EvidenceImportProgress>? progress, PhaseClock phases, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
@@ -151,6 +154,7 @@ public sealed class EvidenceImportService(
             CREATE TEMP TABLE import_touched (student_id int NOT NULL, standard_id int NOT NULL) ON COMMIT DROP;
             """, ct);
 
+        phases.Mark("lock");
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Staging, rows.Count, 40));
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY import_rows (line, student_id, standard_id, score, source, observed_at, note, external_id) FROM STDIN (FORMAT BINARY)", ct))
@@ -206,13 +210,16 @@ public sealed class EvidenceImportService(
             await methods.CompleteAsync(ct);
         }
 
+        phases.Mark("copy");
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Count, 55));
         var (added, pairs) = await AddNewEvidenceAsync(connection, me.UserId, now, ct);
+        phases.Mark("add");
 
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Rollups, rows.Count, 75));
         var rollups = pairs == 0 ? 0 : await ExecuteAsync(connection, RollupSql, ct,
             new NpgsqlParameter<int>("version", MasteryCalculator.Version), new NpgsqlParameter<DateTimeOffset>("now", now));
 
+        phases.Mark("rollups");
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Finishing, rows.Count, 95));
         var students = pairs == 0 ? 0 : await ExecuteAsync(connection, """
             INSERT INTO access_audit (at, user_id, role, student_id, action, outcome)
@@ -231,6 +238,7 @@ public sealed class EvidenceImportService(
                 GROUP BY batch
                 """, ct);
         }
+        phases.Mark("audit+notify");
         return new EvidenceImportResult(true, rows.Count, added, rows.Count - added, students, rollups, [], 0);
     }
 
@@ -315,6 +323,34 @@ public sealed class EvidenceImportService(
             last_evidence_at = excluded.last_evidence_at, method = excluded.method, method_version = excluded.method_version,
             updated_at = excluded.updated_at
         """;
+
+    /// <summary>Wall time per phase: each <see cref="Mark"/> closes the phase that began at the previous one.</summary>
+    private sealed class PhaseClock
+    {
+        private readonly List<EvidenceImportPhase> phases = [];
+        private long last = Stopwatch.GetTimestamp();
+        private int kept;
+
+        public IReadOnlyList<EvidenceImportPhase> Phases => phases;
+
+        /// <summary>Called at the start of each transaction attempt: a retried attempt replaces the phases of the failed one.</summary>
+        public PhaseClock Retry()
+        {
+            if (kept == 0)
+            {
+                kept = phases.Count;
+            }
+            phases.RemoveRange(kept, phases.Count - kept);
+            return this;
+        }
+
+        public void Mark(string name)
+        {
+            var now = Stopwatch.GetTimestamp();
+            phases.Add(new EvidenceImportPhase(name, Stopwatch.GetElapsedTime(last, now).TotalMilliseconds));
+            last = now;
+        }
+    }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
     {
