@@ -165,6 +165,10 @@ public sealed class EvidenceImportService(
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY evidence (student_id, standard_id, score, source, recorded_by_user_id, section_id, observed_at, recorded_at, note, external_id) FROM STDIN (FORMAT BINARY)", ct))
         {
+            // No timeout (like the statements' CommandTimeout = 0): the server checks foreign keys and maintains the
+            // indexes while rows stream in, so the final acknowledgement of a large file can take longer than the
+            // connection's default 30 s, and a timeout would abort and retry the whole transaction.
+            copy.Timeout = TimeSpan.Zero;
             await Task.Run(() =>
             {
                 var sourceNames = Enum.GetValues<EvidenceSource>().ToDictionary(s => s, s => s.ToString());
@@ -210,6 +214,7 @@ public sealed class EvidenceImportService(
         await using (var pairs = await connection.BeginBinaryImportAsync(
             "COPY import_touched (student_id, standard_id) FROM STDIN (FORMAT BINARY)", ct))
         {
+            pairs.Timeout = TimeSpan.Zero;
             foreach (var pair in touched)
             {
                 await pairs.StartRowAsync(ct);
