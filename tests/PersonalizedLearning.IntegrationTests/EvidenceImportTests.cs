@@ -158,6 +158,47 @@ public class EvidenceImportTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_file_mixing_rows_already_there_voided_ones_included_with_new_and_back_dated_rows_adds_only_the_new_ones()
+    {
+        var a = await ArrangeAsync();
+        var code = a.MetCodes[^1];
+        var standardId = await StandardIdAsync(code);
+        string[] firstLines =
+        [
+            Line(a.Students[0].Number, "MET", code, "2", new DateOnly(2026, 10, 1), "teacher"),
+            Line(a.Students[0].Number, "MET", code, "3", new DateOnly(2026, 10, 3), "teacher"),
+            Line(a.Students[0].Number, "MET", code, "1", new DateOnly(2026, 10, 2), "external", "", "mix-1"),
+            Line(a.Students[1].Number, "MET", code, "4", new DateOnly(2026, 10, 2), "teacher"),
+        ];
+        var first = await ImportAsync(Admin, Csv(firstLines));
+        // A voided row is still "the same" as a later identical line: voiding never invites it back in.
+        await using (var db = fixture.OwnerContext())
+        {
+            await db.Evidence.Where(e => e.StudentId == a.Students[0].Id && e.StandardId == standardId && e.Score == 3m)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.VoidedAt, DateTimeOffset.UtcNow).SetProperty(e => e.VoidReason, "Entered twice"));
+        }
+        var evidenceBefore = await CountAsync("SELECT count(*) FROM evidence");
+
+        var second = await ImportAsync(Admin, Csv([
+            .. firstLines,
+            Line(a.Students[0].Number, "MET", code, "3.5", new DateOnly(2026, 9, 20), "teacher"), // before the pair's history
+            Line(a.Students[0].Number, "MET", code, "4", new DateOnly(2026, 10, 10), "teacher"),  // after it
+            Line(a.Students[1].Number, "MET", code, "1", new DateOnly(2026, 10, 2), "mentor"),    // same day, another source
+            Line(a.Students[1].Number, "MET", code, "2", new DateOnly(2026, 10, 2), "external", "", "mix-2"),
+        ]));
+
+        Assert.Equal((4, 0), (first.Added, first.AlreadyThere));
+        Assert.True(second.Succeeded);
+        Assert.Equal((4, 4, 2), (second.Added, second.AlreadyThere, second.StudentsTouched));
+        Assert.Equal(evidenceBefore + 4, await CountAsync("SELECT count(*) FROM evidence"));
+        await AssertRollupMatchesEvidenceAsync(a.Students[0].Id, standardId);
+        await AssertRollupMatchesEvidenceAsync(a.Students[1].Id, standardId);
+        Assert.Equal([3.5m, 2m, 1m, 4m], await fixture.QueryAsync<decimal>(
+            "SELECT score FROM evidence WHERE student_id = @p0 AND standard_id = @p1 AND voided_at IS NULL ORDER BY observed_at, recorded_at, id",
+            a.Students[0].Id, standardId));
+    }
+
+    [Fact]
     public async Task Open_pages_hear_about_imported_students_through_the_change_feed()
     {
         var a = await ArrangeAsync();

@@ -79,6 +79,7 @@ public sealed class S1BulkIngest : IScenario
             throw new InvalidOperationException($"Import refused: {result.ProblemCount} problems, first: {(result.Problems.Count > 0 ? result.Problems[0] : null)}");
         }
         var appRate = n / importTime.TotalSeconds;
+        BenchContext.Log($"  import phases: {string.Join(", ", result.Phases)}");
 
         // Reference: raw binary COPY of the same rows into an identical, identically indexed table.
         await using (var cmd = new NpgsqlCommand("""
@@ -121,7 +122,7 @@ public sealed class S1BulkIngest : IScenario
                 new Figure(importTime.TotalMilliseconds, importTime.TotalMilliseconds, appRate, 1, "rows"),
                 new Figure(copyTime.TotalMilliseconds, copyTime.TotalMilliseconds, copyRate, 1, "rows"),
                 ratio, "≥ 0.5× raw COPY rows/s", ratio >= 0.5,
-                $"EvidenceImportService.ImportAsync: {result.Added:#,0} added, {result.AlreadyThere:#,0} already there, {result.RollupsUpdated:#,0} rollups, {result.StudentsTouched:#,0} students; one run each (p50 = p95 = the whole run)"),
+                $"EvidenceImportService.ImportAsync: {result.Added:#,0} added, {result.AlreadyThere:#,0} already there, {result.RollupsUpdated:#,0} rollups, {result.StudentsTouched:#,0} students; one run each (p50 = p95 = the whole run); phases: {string.Join(", ", result.Phases)}"),
             new ResultRow(Id, "Teacher grid p95 during the import", Figure.From(duringStats), Figure.From(idle.Latency), gridRatio,
                 "≤ 2× idle p95", gridRatio <= 2, $"{duringStats.Count} grid opens during the import; reference = idle"),
         ];

@@ -22,8 +22,17 @@ public sealed record EvidenceImportResult(
 {
     public bool Succeeded => ProblemCount == 0;
 
+    /// <summary>Wall time of each phase of an applied import, in order (for the log and the benchmark).</summary>
+    public IReadOnlyList<EvidenceImportPhase> Phases { get; init; } = [];
+
     public static EvidenceImportResult Failed(IReadOnlyList<EvidenceImportProblem> problems, int count, int rows = 0) =>
         new(false, rows, 0, 0, 0, 0, problems, count);
+}
+
+/// <summary>One timed phase of an import ("read", "copy", "add", "rollups", …) and its wall time.</summary>
+public readonly record struct EvidenceImportPhase(string Name, double Milliseconds)
+{
+    public override string ToString() => $"{Name} {Milliseconds:0} ms";
 }
 
 public enum EvidenceImportStage

@@ -39,7 +39,9 @@ public sealed class EvidenceImportService(
         Viewer importer, Stream csv, IProgress<EvidenceImportProgress>? progress, CancellationToken ct)
     {
         var clockStart = Stopwatch.GetTimestamp();
+        var phases = new PhaseClock();
         var (read, failed) = await ReadAsync(importer, csv, progress, ct);
+        phases.Mark("read");
         if (failed is not null)
         {
             logger.LogInformation("Evidence import by {UserId} refused: {ProblemCount} problems", importer.UserId, failed.ProblemCount);
@@ -47,13 +49,14 @@ public sealed class EvidenceImportService(
         }
         var rows = read!.Rows;
         var frameworks = read.Frameworks;
-        var result = await dbf.InTransactionAsync((db, token) => ApplyAsync(db, importer, rows, frameworks, clock.Time.GetUtcNow(), progress, token), ct);
+        var result = await dbf.InTransactionAsync((db, token) => ApplyAsync(db, importer, rows, frameworks, clock.Time.GetUtcNow(), progress, phases.Retry(), token), ct);
+        phases.Mark("commit");
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Done, rows.Count, 100));
         logger.LogInformation(
-            "Evidence import by {UserId}: {Rows} rows, {Added} added, {AlreadyThere} already there, {Students} students, {Rollups} rollups in {Elapsed} ms",
+            "Evidence import by {UserId}: {Rows} rows, {Added} added, {AlreadyThere} already there, {Students} students, {Rollups} rollups in {Elapsed} ms ({Phases})",
             importer.UserId, result.Rows, result.Added, result.AlreadyThere, result.StudentsTouched, result.RollupsUpdated,
-            (long)Stopwatch.GetElapsedTime(clockStart).TotalMilliseconds);
-        return result;
+            (long)Stopwatch.GetElapsedTime(clockStart).TotalMilliseconds, string.Join(", ", phases.Phases));
+        return result with { Phases = phases.Phases };
     }
 
     /// <summary>A template CSV whose example rows name one of the importer's students and a standard of the district.</summary>
@@ -131,56 +134,94 @@ public sealed class EvidenceImportService(
 
     private static async Task<EvidenceImportResult> ApplyAsync(
         AppDbContext db, Viewer me, IReadOnlyList<ImportRow> rows, IReadOnlyList<ImportFramework> frameworks,
-        DateTimeOffset now, IProgress<EvidenceImportProgress>? progress, CancellationToken ct)
+        DateTimeOffset now, IProgress<EvidenceImportProgress>? progress, PhaseClock phases, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
 
         // Interactive writers insert evidence (ROW EXCLUSIVE) and then recompute their pair's rollup; this mode waits
-        // for those in flight and holds new ones until commit, so every rollup sees every committed evidence.
-        // Two imports serialize here too, so the second of two identical files adds nothing.
+        // for those in flight and holds new ones until commit, so every rollup sees every committed evidence and no
+        // row can appear between the "already there" check and the COPY. Two imports serialize here too, so the
+        // second of two identical files adds nothing.
         await ExecuteAsync(connection, """
             LOCK TABLE evidence IN SHARE ROW EXCLUSIVE MODE;
-            CREATE TEMP TABLE import_rows (
-                line int NOT NULL, student_id int NOT NULL, standard_id int NOT NULL, score numeric(6,3) NOT NULL,
-                source varchar(30) NOT NULL, observed_at timestamptz NOT NULL, note varchar(2000) NOT NULL, external_id varchar(100)
-            ) ON COMMIT DROP;
+            SET LOCAL work_mem = '256MB';
             CREATE TEMP TABLE import_methods (
                 standard_id int PRIMARY KEY, method varchar(30) NOT NULL, parameter int NOT NULL, mastery_points numeric
             ) ON COMMIT DROP;
             CREATE TEMP TABLE import_touched (student_id int NOT NULL, standard_id int NOT NULL) ON COMMIT DROP;
             """, ct);
+        phases.Mark("lock");
 
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Staging, rows.Count, 40));
+        var already = await AlreadyThereAsync(connection, rows, ct);
+        phases.Mark("match");
+
+        // Only the new rows, straight into evidence with binary COPY (the reference path), in file order so rows of
+        // one pair observed at the same time keep the file's order. Synchronous writes on a worker thread: the
+        // importer buffers, and an await per field costs more than the copy itself.
+        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Count, 55));
+        var touched = new HashSet<long>();
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY import_rows (line, student_id, standard_id, score, source, observed_at, note, external_id) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY evidence (student_id, standard_id, score, source, recorded_by_user_id, section_id, observed_at, recorded_at, note, external_id) FROM STDIN (FORMAT BINARY)", ct))
         {
-            var sourceNames = Enum.GetValues<EvidenceSource>().ToDictionary(s => s, s => s.ToString());
-            for (var i = 0; i < rows.Count; i++)
+            // No timeout (like the statements' CommandTimeout = 0): the server checks foreign keys and maintains the
+            // indexes while rows stream in, so the final acknowledgement of a large file can take longer than the
+            // connection's default 30 s, and a timeout would abort and retry the whole transaction.
+            copy.Timeout = TimeSpan.Zero;
+            await Task.Run(() =>
             {
-                var r = rows[i];
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.Line, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(r.StudentId, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(r.StandardId, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(r.Score, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(sourceNames[r.Source], NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(r.ObservedAt, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(r.Note, NpgsqlDbType.Varchar, ct);
-                if (r.ExternalId is null)
+                var sourceNames = Enum.GetValues<EvidenceSource>().ToDictionary(s => s, s => s.ToString());
+                for (var i = 0; i < rows.Count; i++)
                 {
-                    await copy.WriteNullAsync(ct);
+                    if (already[i])
+                    {
+                        continue;
+                    }
+                    var r = rows[i];
+                    touched.Add(((long)r.StudentId << 32) | (uint)r.StandardId);
+                    copy.StartRow();
+                    copy.Write(r.StudentId, NpgsqlDbType.Integer);
+                    copy.Write(r.StandardId, NpgsqlDbType.Integer);
+                    copy.Write(r.Score, NpgsqlDbType.Numeric);
+                    copy.Write(sourceNames[r.Source], NpgsqlDbType.Varchar);
+                    copy.Write(me.UserId, NpgsqlDbType.Text);
+                    copy.WriteNull();
+                    copy.Write(r.ObservedAt, NpgsqlDbType.TimestampTz);
+                    copy.Write(now, NpgsqlDbType.TimestampTz);
+                    copy.Write(r.Note, NpgsqlDbType.Varchar);
+                    if (r.ExternalId is null)
+                    {
+                        copy.WriteNull();
+                    }
+                    else
+                    {
+                        copy.Write(r.ExternalId, NpgsqlDbType.Varchar);
+                    }
+                    if (i % 50_000 == 49_999)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Count, 55 + (20.0 * i / rows.Count)));
+                    }
                 }
-                else
-                {
-                    await copy.WriteAsync(r.ExternalId, NpgsqlDbType.Varchar, ct);
-                }
-                if (i % 50_000 == 49_999)
-                {
-                    progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Staging, rows.Count, 40 + (15.0 * i / rows.Count)));
-                }
-            }
+            }, ct);
             await copy.CompleteAsync(ct);
+        }
+        var added = rows.Count - already.Count(a => a);
+        phases.Mark("copy");
+
+        // The touched student × standard pairs and each standard's method, for the set-based rollups.
+        await using (var pairs = await connection.BeginBinaryImportAsync(
+            "COPY import_touched (student_id, standard_id) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            pairs.Timeout = TimeSpan.Zero;
+            foreach (var pair in touched)
+            {
+                await pairs.StartRowAsync(ct);
+                await pairs.WriteAsync((int)(pair >> 32), NpgsqlDbType.Integer, ct);
+                await pairs.WriteAsync((int)pair, NpgsqlDbType.Integer, ct);
+            }
+            await pairs.CompleteAsync(ct);
         }
         await using (var methods = await connection.BeginBinaryImportAsync(
             "COPY import_methods (standard_id, method, parameter, mastery_points) FROM STDIN (FORMAT BINARY)", ct))
@@ -205,16 +246,17 @@ public sealed class EvidenceImportService(
             }
             await methods.CompleteAsync(ct);
         }
-
-        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Count, 55));
-        var (added, pairs) = await AddNewEvidenceAsync(connection, me.UserId, now, ct);
+        // Temporary tables have no statistics until analyzed: without them the planner guesses their size.
+        await ExecuteAsync(connection, "ANALYZE import_touched; ANALYZE import_methods;", ct);
+        phases.Mark("pairs");
 
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Rollups, rows.Count, 75));
-        var rollups = pairs == 0 ? 0 : await ExecuteAsync(connection, RollupSql, ct,
+        var rollups = touched.Count == 0 ? 0 : await ExecuteAsync(connection, RollupSql, ct,
             new NpgsqlParameter<int>("version", MasteryCalculator.Version), new NpgsqlParameter<DateTimeOffset>("now", now));
 
+        phases.Mark("rollups");
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Finishing, rows.Count, 95));
-        var students = pairs == 0 ? 0 : await ExecuteAsync(connection, """
+        var students = touched.Count == 0 ? 0 : await ExecuteAsync(connection, """
             INSERT INTO access_audit (at, user_id, role, student_id, action, outcome)
             SELECT @now, @user, @role, s.student_id, 'evidence-imported', 'Allowed'
             FROM (SELECT DISTINCT student_id FROM import_touched) s
@@ -231,37 +273,69 @@ public sealed class EvidenceImportService(
                 GROUP BY batch
                 """, ct);
         }
+        phases.Mark("audit+notify");
         return new EvidenceImportResult(true, rows.Count, added, rows.Count - added, students, rollups, [], 0);
     }
 
-    private static async Task<(int Added, int Pairs)> AddNewEvidenceAsync(NpgsqlConnection connection, string userId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Which rows are already there: "the same" evidence has the same student, standard, observed time, source and
+    /// score (voided or not), or the same external id. One round trip: the file's keys go as arrays, and each is
+    /// looked up through the (student, standard, observed) index or the unique external id index — a cost that grows
+    /// with the file, never with the history.
+    /// </summary>
+    private static async Task<bool[]> AlreadyThereAsync(NpgsqlConnection connection, IReadOnlyList<ImportRow> rows, CancellationToken ct)
     {
-        // "The same" evidence: same student, standard, observed time, source and score (voided or not), or the same
-        // external id. Inserted in file order, so rows of one pair observed at the same time keep the file's order.
+        var n = rows.Count;
+        var students = new int[n];
+        var standards = new int[n];
+        var observed = new DateTimeOffset[n];
+        var sources = new string[n];
+        var scores = new decimal[n];
+        var withId = new List<int>();
+        var externalIds = new List<string>();
+        var sourceNames = Enum.GetValues<EvidenceSource>().ToDictionary(s => s, s => s.ToString());
+        for (var i = 0; i < n; i++)
+        {
+            var r = rows[i];
+            students[i] = r.StudentId;
+            standards[i] = r.StandardId;
+            observed[i] = r.ObservedAt;
+            sources[i] = sourceNames[r.Source];
+            scores[i] = r.Score;
+            if (r.ExternalId is not null)
+            {
+                withId.Add(i);
+                externalIds.Add(r.ExternalId);
+            }
+        }
+        // WITH ORDINALITY numbers the rows 1..n in array order; the planner assumes a small unnest, so each row is
+        // an index probe (nested loop), never a scan of the evidence table.
         await using var command = new NpgsqlCommand("""
-            WITH added AS (
-                INSERT INTO evidence (student_id, standard_id, score, source, recorded_by_user_id, section_id, observed_at, recorded_at, note, external_id)
-                SELECT i.student_id, i.standard_id, i.score, i.source, @user, NULL, i.observed_at, @now, i.note, i.external_id
-                FROM import_rows i
-                WHERE NOT EXISTS (
-                        SELECT 1 FROM evidence e
-                        WHERE e.student_id = i.student_id AND e.standard_id = i.standard_id AND e.observed_at = i.observed_at
-                          AND e.source = i.source AND e.score = i.score)
-                  AND (i.external_id IS NULL OR NOT EXISTS (SELECT 1 FROM evidence e WHERE e.external_id = i.external_id))
-                ORDER BY i.line
-                RETURNING student_id, standard_id),
-            touched AS (
-                INSERT INTO import_touched (student_id, standard_id)
-                SELECT DISTINCT student_id, standard_id FROM added
-                RETURNING 1)
-            SELECT (SELECT count(*) FROM added)::int, (SELECT count(*) FROM touched)::int
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<string>("user", userId));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-        command.CommandTimeout = 0;
+            SELECT u.i::int - 1
+            FROM unnest(@students, @standards, @observed, @sources, @scores) WITH ORDINALITY AS u(student_id, standard_id, observed_at, source, score, i)
+            WHERE EXISTS (
+                SELECT 1 FROM evidence e
+                WHERE e.student_id = u.student_id AND e.standard_id = u.standard_id AND e.observed_at = u.observed_at
+                  AND e.source = u.source AND e.score = u.score)
+            UNION ALL
+            SELECT x.i
+            FROM unnest(@withId, @externalIds) AS x(i, external_id)
+            WHERE EXISTS (SELECT 1 FROM evidence e WHERE e.external_id = x.external_id)
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.Add(new NpgsqlParameter<int[]>("students", students));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("standards", standards));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("observed", observed));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("sources", sources) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter<decimal[]>("scores", scores));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("withId", [.. withId]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("externalIds", [.. externalIds]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+        var already = new bool[n];
         await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt32(0), reader.GetInt32(1));
+        while (await reader.ReadAsync(ct))
+        {
+            already[reader.GetInt32(0)] = true;
+        }
+        return already;
     }
 
     /// <summary>
@@ -315,6 +389,34 @@ public sealed class EvidenceImportService(
             last_evidence_at = excluded.last_evidence_at, method = excluded.method, method_version = excluded.method_version,
             updated_at = excluded.updated_at
         """;
+
+    /// <summary>Wall time per phase: each <see cref="Mark"/> closes the phase that began at the previous one.</summary>
+    private sealed class PhaseClock
+    {
+        private readonly List<EvidenceImportPhase> phases = [];
+        private long last = Stopwatch.GetTimestamp();
+        private int kept;
+
+        public IReadOnlyList<EvidenceImportPhase> Phases => phases;
+
+        /// <summary>Called at the start of each transaction attempt: a retried attempt replaces the phases of the failed one.</summary>
+        public PhaseClock Retry()
+        {
+            if (kept == 0)
+            {
+                kept = phases.Count;
+            }
+            phases.RemoveRange(kept, phases.Count - kept);
+            return this;
+        }
+
+        public void Mark(string name)
+        {
+            var now = Stopwatch.GetTimestamp();
+            phases.Add(new EvidenceImportPhase(name, Stopwatch.GetElapsedTime(last, now).TotalMilliseconds));
+            last = now;
+        }
+    }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
     {
