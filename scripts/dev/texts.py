@@ -717,6 +717,11 @@ T = {
  "Grades.Problem.Gap": ("No row covers {0} to {1}.", "Ninguna fila cubre de {0} a {1}."),
  "Grades.Problem.Bottom": ("The lowest row must start at {0} or below.", "La fila más baja debe empezar en {0} o menos."),
  "Grades.Problem.Top": ("The highest row must reach {0}.", "La fila más alta debe llegar a {0}."),
+# grid: report-card table concurrency and the grade on the student record
+"Grades.Conflict": ("Someone else saved the report-card conversion while you were editing. Nothing of yours was saved: load their table and make your change again.", "Otra persona guardó la conversión al boletín mientras usted editaba. No se guardó nada suyo: cargue su tabla y vuelva a hacer su cambio."),
+"Grades.LoadTheirs": ("Load the saved table", "Cargar la tabla guardada"),
+"Students.ReportCardGrade": ("Report card: {0} (average mastery {1} over {2} standards with evidence)", "Boletín: {0} (dominio medio {1} en {2} estándares con evidencia)"),
+"Students.NoReportCardGrade": ("Report card: no grade yet", "Boletín: aún sin calificación"),
  # Family: guardian child page, messages, alerts, email
  "Family.SwitchChild": ("Choose a child", "Elija a un hijo o hija"),
  "Family.SeeProgress": ("See progress", "Ver el progreso"),

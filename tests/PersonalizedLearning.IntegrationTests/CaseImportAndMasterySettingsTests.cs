@@ -201,13 +201,14 @@ public class CaseImportAndMasterySettingsTests(AppFixture fixture) : IClassFixtu
         await using (var scope = await fixture.App.ScopeForAsync(Admin))
         {
             var settings = fixture.Service<MasterySettingsService>(scope);
+            var version = (await settings.GradesAsync())!.Version;
             var overlapping = await settings.SaveGradesAsync([
-                new GradeRowInput { From = 3m, To = 4m, Grade = "P" }, new GradeRowInput { From = 1m, To = 3m, Grade = "N" }]);
+                new GradeRowInput { From = 3m, To = 4m, Grade = "P" }, new GradeRowInput { From = 1m, To = 3m, Grade = "N" }], version);
             Assert.Equal("Grades.Problem.Overlap", Assert.Single(overlapping).Key);
             Assert.Equal(4, (await settings.GradesAsync())!.Rows.Count); // the demo table is untouched
 
             Assert.Empty(await settings.SaveGradesAsync([
-                new GradeRowInput { From = 3m, To = 4m, Grade = "P" }, new GradeRowInput { From = 1m, To = 2.99m, Grade = "N" }]));
+                new GradeRowInput { From = 3m, To = 4m, Grade = "P" }, new GradeRowInput { From = 1m, To = 2.99m, Grade = "N" }], version));
         }
 
         await using var student = await fixture.App.ScopeForAsync(AppFixture.DemoEmail(Roles.Student));
@@ -216,6 +217,45 @@ public class CaseImportAndMasterySettingsTests(AppFixture fixture) : IClassFixtu
         Assert.NotEmpty(scored);
         Assert.All(scored, s => Assert.Equal(s.Score >= 3m ? "P" : "N", s.ReportCardGrade));
         Assert.All(scored, s => Assert.NotNull(s.Level)); // the mastery level is still there
+
+        // The staff student record shows the grade of the student's average mastery beside each framework's progress.
+        await using var admin = await fixture.App.ScopeForAsync(Admin);
+        var record = await fixture.Service<PersonalizedLearning.Web.Features.Students.StudentRecordService>(admin).GetAsync(mine.StudentId);
+        var graded = record!.Mastery.Where(f => f.AverageScore is not null).ToList();
+        Assert.NotEmpty(graded);
+        Assert.All(graded, f => Assert.Equal(f.AverageScore >= 3m ? "P" : "N", f.ReportCardGrade));
+        Assert.All(record.Mastery.Where(f => f.WithEvidence == 0), f => Assert.Null(f.ReportCardGrade));
+    }
+
+    [Fact]
+    public async Task A_second_admins_stale_save_of_the_grade_table_is_refused_and_changes_nothing()
+    {
+        await using var first = await fixture.App.ScopeForAsync(Admin);
+        await using var second = await fixture.App.ScopeForAsync(Admin);
+        var mine = (await fixture.Service<MasterySettingsService>(first).GradesAsync())!;
+        var theirs = (await fixture.Service<MasterySettingsService>(second).GradesAsync())!;
+        Assert.Equal(mine.Version, theirs.Version);
+
+        Assert.Empty(await fixture.Service<MasterySettingsService>(first).SaveGradesAsync([
+            new GradeRowInput { From = 3m, To = 4m, Grade = "Pass" }, new GradeRowInput { From = 1m, To = 2.99m, Grade = "Not yet" }], mine.Version));
+        var afterFirst = await fixture.QueryAsync<string>("SELECT grade || ':' || to_char(from_score, 'FM0.00') || '-' || to_char(to_score, 'FM0.00') FROM report_card_bands ORDER BY from_score");
+
+        var stale = await fixture.Service<MasterySettingsService>(second).SaveGradesAsync([
+            new GradeRowInput { From = 2m, To = 4m, Grade = "S" }, new GradeRowInput { From = 1m, To = 1.99m, Grade = "U" }], theirs.Version);
+
+        Assert.Equal("Grades.Conflict", Assert.Single(stale).Key);
+        Assert.Equal(afterFirst, await fixture.QueryAsync<string>("SELECT grade || ':' || to_char(from_score, 'FM0.00') || '-' || to_char(to_score, 'FM0.00') FROM report_card_bands ORDER BY from_score"));
+        Assert.Equal(["Not yet:1.00-2.99", "Pass:3.00-4.00"], afterFirst);
+
+        // Loading their table gives the current version: the retried save goes through.
+        var reloaded = (await fixture.Service<MasterySettingsService>(second).GradesAsync())!;
+        Assert.Equal(["Pass", "Not yet"], reloaded.Rows.Select(r => r.Grade));
+        Assert.Empty(await fixture.Service<MasterySettingsService>(second).SaveGradesAsync([
+            new GradeRowInput { From = 2m, To = 4m, Grade = "S" }, new GradeRowInput { From = 1m, To = 1.99m, Grade = "U" }], reloaded.Version));
+
+        // Put the demo table back for the other tests of this class (they share the database).
+        var latest = (await fixture.Service<MasterySettingsService>(first).GradesAsync())!;
+        Assert.Empty(await fixture.Service<MasterySettingsService>(first).SaveGradesAsync(mine.Rows, latest.Version));
     }
 
     private async Task<int> MathFrameworkAsync() =>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Domain;
 using PersonalizedLearning.Web.Infrastructure;
@@ -14,63 +15,42 @@ public sealed class MasteryService(IDbContextFactory<AppDbContext> dbf, CurrentU
     public async Task<SectionGrid?> SectionGridAsync(int sectionId, int? frameworkId, CancellationToken ct = default) =>
         await SectionGridAsync(await currentUser.GetAsync(), sectionId, frameworkId, ct);
 
-    /// <summary>The grid of one of the viewer's own sections; null when the section is not theirs (or missing).</summary>
+    /// <summary>
+    /// The grid of one of the viewer's own sections; null when the section is not theirs (or missing). One round trip
+    /// (<see cref="SectionGridQuery"/>): the access rule is a join on the teacher's section, evaluated by the database.
+    /// </summary>
     public async Task<SectionGrid?> SectionGridAsync(Viewer me, int sectionId, int? frameworkId, CancellationToken ct = default)
     {
+        if (!me.Is(Roles.Teacher) || me.UserId is not { Length: > 0 } userId)
+        {
+            return null;
+        }
+        var zone = await clock.TimeZoneAsync(ct);
+        var today = clock.Today(zone);
         await using var db = await dbf.CreateDbContextAsync(ct);
-        var section = await db.Sections.AsNoTracking()
-            .Where(s => s.Id == sectionId && s.Active && s.Teachers.Any(t => t.TeacherUserId == me.UserId))
-            .Select(s => new { s.Id, s.Name, s.CourseName, s.SchoolId, DistrictId = db.Schools.Where(x => x.Id == s.SchoolId).Select(x => x.DistrictId).First() })
-            .FirstOrDefaultAsync(ct);
-        if (section is null || !me.Is(Roles.Teacher))
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        var data = await SectionGridQuery.ReadAsync(connection, userId, sectionId, frameworkId, today, ct);
+        if (!data.Found || data.FrameworkId is not { } chosen || data.Frameworks.Count == 0)
         {
             return null;
         }
-        var frameworks = await db.Frameworks.AsNoTracking().Where(f => f.DistrictId == section.DistrictId)
-            .OrderBy(f => f.Name).Select(f => new FrameworkChoice(f.Id, f.Name)).ToListAsync(ct);
-        if (frameworks.Count == 0)
-        {
-            return null;
-        }
-        // Default: the framework of the section's latest evidence (one index lookup), else the first.
-        var chosen = frameworks.Any(f => f.Id == frameworkId) ? frameworkId!.Value
-            : await db.Evidence.AsNoTracking().Where(e => e.SectionId == sectionId).OrderByDescending(e => e.RecordedAt)
-                .Select(e => (int?)db.Standards.Where(s => s.Id == e.StandardId).Select(s => s.FrameworkId).First())
-                .FirstOrDefaultAsync(ct) ?? frameworks[0].Id;
-
-        var levels = await LevelsAsync(db, chosen, ct);
-        var standards = await db.Standards.AsNoTracking().Where(s => s.FrameworkId == chosen)
-            .OrderBy(s => s.SortOrder)
-            .Select(s => new StandardColumn(s.Id, s.Code, s.Statement, s.ParentId))
-            .ToListAsync(ct);
-        var students = db.Students.AsNoTracking().VisibleTo(db, me)
-            .Where(s => s.Enrollments.Any(e => e.SectionId == sectionId && e.Active));
-        var roster = await students.OrderBy(s => s.LastName).ThenBy(s => s.FirstName)
-            .Select(s => new GridStudent(s.Id, s.FirstName + " " + s.LastName))
-            .ToListAsync(ct);
-        var cells = await db.MasteryRollups.AsNoTracking()
-            .Where(r => students.Any(s => s.Id == r.StudentId))
-            .Where(r => db.Standards.Any(s => s.Id == r.StandardId && s.FrameworkId == chosen))
-            .Select(r => new GridCell(r.StudentId, r.StandardId, r.Score, r.AtMastery, r.EvidenceCount, r.LastEvidenceAt))
-            .ToListAsync(ct);
+        var roster = data.Roster;
+        var cells = data.Cells;
         await audit.ViewedAsync(me, roster.Select(s => s.Id), "mastery-grid");
 
-        var parentIds = standards.Where(s => s.ParentId is not null).Select(s => s.ParentId).ToHashSet();
-        var leaves = standards.Where(s => !parentIds.Contains(s.Id)).ToList();
-
-        var zone = await clock.TimeZoneAsync(ct);
-        var year = await clock.CurrentYearAsync(ct);
-        var calendar = year is null ? null : await clock.CalendarAsync(year, section.SchoolId, ct);
+        var parentIds = data.Standards.Where(s => s.ParentId is not null).Select(s => s.ParentId).ToHashSet();
+        var leaves = data.Standards.Where(s => !parentIds.Contains(s.Id)).ToList();
         var codes = leaves.ToDictionary(s => s.Id, s => s.Code);
-        var today = clock.Today(zone);
+        var byStudent = cells.ToLookup(c => c.StudentId);
         var attention = roster
-            .Select(s => MasteryAttention.For(s, cells, codes, today, calendar,
+            .Select(s => MasteryAttention.For(s, byStudent[s.Id], codes, today, data.Calendar,
                 at => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime)))
             .OfType<AttentionRow>()
             .ToList();
 
-        return new SectionGrid(section.Id, section.Name, section.CourseName, frameworks, chosen, levels,
-            [.. standards.Where(s => parentIds.Contains(s.Id))], leaves, roster, cells, attention);
+        return new SectionGrid(data.SectionId, data.SectionName, data.Course, data.Frameworks, chosen, data.Levels,
+            [.. data.Standards.Where(s => parentIds.Contains(s.Id))], leaves, roster, cells, attention);
     }
 
     /// <summary>

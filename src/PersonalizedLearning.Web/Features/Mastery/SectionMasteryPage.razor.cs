@@ -39,8 +39,27 @@ public sealed partial class SectionMasteryPage
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
-    private IReadOnlyList<StandardColumn> Columns =>
-        Model is null ? [] : group is null ? Model.Standards : [.. Model.Standards.Where(s => s.ParentId == group)];
+    private (SectionGrid? Model, int? Group, IReadOnlyList<StandardColumn> Columns, Dictionary<int, GridCell?[]> Rows) shown = (null, null, [], []);
+
+    /// <summary>The standards shown (all, or one group's), and each student's cells in that order: computed once per grid and filter.</summary>
+    private IReadOnlyList<StandardColumn> Columns => Shown().Columns;
+
+    private GridCell?[] RowCells(int studentId) => Shown().Rows.GetValueOrDefault(studentId) ?? [];
+
+    private (SectionGrid? Model, int? Group, IReadOnlyList<StandardColumn> Columns, Dictionary<int, GridCell?[]> Rows) Shown()
+    {
+        if (!ReferenceEquals(shown.Model, Model) || shown.Group != group)
+        {
+            IReadOnlyList<StandardColumn> columns = Model is null ? [] : group is null ? Model.Standards : [.. Model.Standards.Where(s => s.ParentId == group)];
+            var rows = Model?.Students.ToDictionary(s => s.Id, s => columns.Select(c => CellFor(s.Id, c.Id)).ToArray()) ?? [];
+            shown = (Model, group, columns, rows);
+        }
+        return shown;
+    }
+
+    /// <summary>The level colours as CSS variables on the table (<c>--lv0</c>…), so a cell carries a class, not a style.</summary>
+    private string? LevelColors => Model is null ? null
+        : string.Join(';', Model.Levels.Take(MasteryGridRow.LevelClasses.Length).Select((l, i) => $"--lv{i}:{l.Color}"));
 
     protected override async Task OnParametersSetAsync()
     {
@@ -134,8 +153,9 @@ public sealed partial class SectionMasteryPage
         StateHasChanged();
     }
 
-    private async Task OpenEvidenceAsync(GridStudent student, StandardColumn standard)
+    private async Task OpenEvidenceAsync((GridStudent Student, StandardColumn Standard) cell)
     {
+        var (student, standard) = cell;
         var parameters = new DialogParameters<EvidenceDialog>
         {
             { d => d.StudentId, student.Id },

@@ -53,6 +53,9 @@ public sealed class GradeTableForm
     public List<GradeRowInput> Rows { get; set; } = [];
     public decimal ScaleMin { get; set; }
     public decimal ScaleMax { get; set; }
+
+    /// <summary>The table's version when it was read (its newest row id; null while empty): a save checks it.</summary>
+    public int? Version { get; set; }
 }
 
 public sealed class GradeRowInput

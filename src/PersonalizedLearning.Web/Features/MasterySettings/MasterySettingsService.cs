@@ -178,11 +178,26 @@ public sealed class MasterySettingsService(
         var (min, max) = await ScaleRangeAsync(db, districtId, ct);
         var rows = await db.ReportCardBands.AsNoTracking().Where(b => b.DistrictId == districtId).OrderByDescending(b => b.From)
             .Select(b => new GradeRowInput { From = b.From, To = b.To, Grade = b.Grade }).ToListAsync(ct);
-        return new GradeTableForm { Rows = rows, ScaleMin = min, ScaleMax = max };
+        return new GradeTableForm { Rows = rows, ScaleMin = min, ScaleMax = max, Version = await GradesVersionAsync(db, districtId, ct) };
     }
 
-    /// <summary>Replaces the conversion table when it is valid (no overlap, no gap, covers the scale).</summary>
-    public async Task<IReadOnlyList<ReportCardProblem>> SaveGradesAsync(IReadOnlyList<GradeRowInput> rows, CancellationToken ct = default)
+    /// <summary>
+    /// The version of a district's conversion table: its newest row id. Every save replaces all rows (new ids), so
+    /// the version moves with every save, and a form read before someone else's save no longer matches.
+    /// </summary>
+    private static Task<int?> GradesVersionAsync(AppDbContext db, int? districtId, CancellationToken ct) =>
+        db.ReportCardBands.Where(b => b.DistrictId == districtId).MaxAsync(b => (int?)b.Id, ct);
+
+    /// <summary>Advisory lock key (with the district id) held while a district's conversion table is replaced ("RCB").</summary>
+    private const int GradesLockKey = 0x524342;
+
+    /// <summary>
+    /// Replaces the conversion table when it is valid (no overlap, no gap, covers the scale) and nobody else saved it
+    /// since <paramref name="version"/> (as read by <see cref="GradesAsync"/>): a stale save is refused with
+    /// "Grades.Conflict" and changes nothing. Saves of one district queue on a transaction-scoped advisory lock, so the
+    /// check and the replacement cannot interleave.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportCardProblem>> SaveGradesAsync(IReadOnlyList<GradeRowInput> rows, int? version, CancellationToken ct = default)
     {
         var me = await currentUser.GetAsync();
         if (!me.Is(Roles.DistrictAdmin))
@@ -196,6 +211,11 @@ public sealed class MasterySettingsService(
             if (districtId is null)
             {
                 return [new ReportCardProblem("AccessDeniedBody")];
+            }
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({GradesLockKey}, {districtId.Value})", t);
+            if (await GradesVersionAsync(db, districtId, t) != version)
+            {
+                return [new ReportCardProblem("Grades.Conflict")];
             }
             var (min, max) = await ScaleRangeAsync(db, districtId, t);
             var found = ReportCardConversion.Validate(bands, min, max);

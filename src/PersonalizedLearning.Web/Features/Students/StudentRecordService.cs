@@ -19,6 +19,7 @@ public sealed class StudentRecordService(
             .Select(s => new
             {
                 s.Id,
+                s.DistrictId,
                 Name = s.FirstName + " " + s.LastName,
                 School = s.School!.Name,
                 s.GradeLevel,
@@ -34,13 +35,21 @@ public sealed class StudentRecordService(
             return null;
         }
 
-        var mastery = await db.Frameworks.AsNoTracking().OrderBy(f => f.Name)
-            .Select(f => new FrameworkProgress(
+        var progress = await db.Frameworks.AsNoTracking().OrderBy(f => f.Name)
+            .Select(f => new
+            {
                 f.Name,
-                f.Standards.Count(st => st.ParentId != null),
-                db.MasteryRollups.Count(r => r.StudentId == studentId && r.EvidenceCount > 0 && f.Standards.Any(st => st.Id == r.StandardId)),
-                db.MasteryRollups.Count(r => r.StudentId == studentId && r.AtMastery && f.Standards.Any(st => st.Id == r.StandardId))))
+                Standards = f.Standards.Count(st => st.ParentId != null),
+                WithEvidence = db.MasteryRollups.Count(r => r.StudentId == studentId && r.EvidenceCount > 0 && f.Standards.Any(st => st.Id == r.StandardId)),
+                Mastered = db.MasteryRollups.Count(r => r.StudentId == studentId && r.AtMastery && f.Standards.Any(st => st.Id == r.StandardId)),
+                Average = db.MasteryRollups.Where(r => r.StudentId == studentId && r.EvidenceCount > 0 && r.Score != null && f.Standards.Any(st => st.Id == r.StandardId))
+                    .Average(r => r.Score),
+            })
             .ToListAsync(ct);
+        var bands = await db.ReportCardBands.AsNoTracking().Where(b => b.DistrictId == student.DistrictId).ToListAsync(ct);
+        var mastery = progress.Select(f => new FrameworkProgress(f.Name, f.Standards, f.WithEvidence, f.Mastered,
+                f.Average is { } a ? Math.Round(a, 2, MidpointRounding.AwayFromZero) : null, ReportCardConversion.GradeFor(f.Average, bands)))
+            .ToList();
 
         var recent = await db.Evidence.AsNoTracking()
             .Where(e => e.StudentId == studentId && e.VoidedAt == null)
