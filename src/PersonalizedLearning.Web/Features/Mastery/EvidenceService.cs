@@ -136,7 +136,9 @@ public sealed class EvidenceService(
                             .Where(e => e.StudentId == s.Id && e.StandardId == standardId && e.VoidedAt == null)
                             .Select(e => new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt))
                             .ToList(),
-                        Rollup = db.MasteryRollups.FirstOrDefault(r => r.StudentId == s.Id && r.StandardId == standardId),
+                        // A list, not FirstOrDefault: EF would rank every rollup of the standard (ROW_NUMBER) to
+                        // pick one per student; a plain filter joins on the (student, standard) key (at most one row).
+                        Rollups = db.MasteryRollups.Where(r => r.StudentId == s.Id && r.StandardId == standardId).ToList(),
                     })
                     .ToListAsync(token);
                 if (students.Count != studentIds.Count || framework is null || framework.Levels.Count == 0
@@ -175,7 +177,7 @@ public sealed class EvidenceService(
                     });
                     // The pair's evidence as committed (read under its lock) plus this one, which gets the highest id.
                     List<ScoredEvidence> all = [.. student.Evidence, new ScoredEvidence(long.MaxValue, s.Score, observedAt, now)];
-                    await ApplyRollupAsync(db, s.StudentId, standardId, student.Rollup, all,
+                    await ApplyRollupAsync(db, s.StudentId, standardId, student.Rollups.SingleOrDefault(), all,
                         new FrameworkMethod(framework.Method, framework.MethodParameter, framework.MethodVersion, framework.Code, levels, masteryPoints),
                         now, token);
                 }
