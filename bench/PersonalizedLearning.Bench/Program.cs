@@ -69,7 +69,7 @@ await using (var context = new BenchContext(options, facts))
 }
 
 var header = await Machine.DescribeAsync(options, facts, ct);
-await Report.WriteAsync(options.ReportPath, Report.Table(rows, header));
+await Report.WriteAsync(options.ReportPath, Report.Section(options.Size), Report.Table(rows, header));
 BenchContext.Log($"results written to {options.ReportPath}");
 NpgsqlConnection.ClearAllPools();
 return failures == 0 ? 0 : 1;
