@@ -70,6 +70,41 @@ public class MasteryTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Many_single_writes_and_a_void_at_once_on_one_pair_leave_the_rollup_equal_to_the_method_over_all_evidence()
+    {
+        var a = await ArrangeAsync();
+        var standard = a.Standards[6];
+        var student = a.Students[5];
+        Assert.True((await RecordAsync(a.SectionId, standard, Guid.NewGuid(), (student, 4m))).Succeeded);
+        var toVoid = (await fixture.QueryAsync<long>(
+            "SELECT id FROM evidence WHERE student_id = @p0 AND standard_id = @p1 ORDER BY id DESC LIMIT 1", student, standard)).Single();
+        var before = await EvidenceCountAsync(student, standard);
+        var audited = await CountAsync($"SELECT count(*) FROM access_audit WHERE action = 'evidence-recorded' AND student_id = {student}");
+        var observed = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1));
+        var keys = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToArray();
+
+        // 12 teachers' writes (each sent twice: a retried commit must not record twice) and a void, all at once.
+        var writes = keys.Concat(keys.Take(4)).Select((key, i) => Task.Run(async () =>
+        {
+            await using var scope = await fixture.App.ScopeForAsync(Teacher);
+            return await fixture.Service<EvidenceService>(scope).RecordForStudentAsync(
+                new StudentEvidence(student, standard, a.SectionId, 1m + (Array.IndexOf(keys, key) % 4), observed, key));
+        }));
+        var voiding = Task.Run(async () =>
+        {
+            await using var scope = await fixture.App.ScopeForAsync(Teacher);
+            return await fixture.Service<EvidenceService>(scope).VoidAsync(toVoid, "Recorded twice");
+        });
+        var results = await Task.WhenAll(writes.Append(voiding));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ErrorKey));
+        Assert.Equal(before + 12, await EvidenceCountAsync(student, standard));
+        Assert.Equal(audited + 12, await CountAsync($"SELECT count(*) FROM access_audit WHERE action = 'evidence-recorded' AND student_id = {student}"));
+        Assert.Equal(["Recorded twice"], await fixture.QueryAsync<string>("SELECT void_reason FROM evidence WHERE id = @p0", toVoid));
+        await AssertRollupMatchesEvidenceAsync(student, standard);
+    }
+
+    [Fact]
     public async Task A_teacher_cannot_record_or_read_evidence_for_a_student_outside_their_sections()
     {
         var a = await ArrangeAsync();

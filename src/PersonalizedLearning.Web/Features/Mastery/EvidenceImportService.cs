@@ -146,10 +146,11 @@ public sealed class EvidenceImportService(
         await ExecuteAsync(connection, """
             LOCK TABLE evidence IN SHARE ROW EXCLUSIVE MODE;
             SET LOCAL work_mem = '256MB';
-            CREATE TEMP TABLE import_methods (
-                standard_id int PRIMARY KEY, method varchar(30) NOT NULL, parameter int NOT NULL, mastery_points numeric
-            ) ON COMMIT DROP;
             CREATE TEMP TABLE import_touched (student_id int NOT NULL, standard_id int NOT NULL) ON COMMIT DROP;
+            CREATE TEMP TABLE import_rollups (
+                student_id int NOT NULL, standard_id int NOT NULL, score numeric(8,4), at_mastery boolean NOT NULL,
+                evidence_count int NOT NULL, last_evidence_at timestamptz, method varchar(30) NOT NULL
+            ) ON COMMIT DROP;
             """, ct);
         phases.Mark("lock");
 
@@ -210,50 +211,29 @@ public sealed class EvidenceImportService(
         var added = rows.Count - already.Count(a => a);
         phases.Mark("copy");
 
-        // The touched student × standard pairs and each standard's method, for the set-based rollups.
-        await using (var pairs = await connection.BeginBinaryImportAsync(
+        // The touched student × standard pairs (for reading their evidence, the audit and the change events).
+        var pairs = touched.Order().ToArray();
+        await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY import_touched (student_id, standard_id) FROM STDIN (FORMAT BINARY)", ct))
         {
-            pairs.Timeout = TimeSpan.Zero;
-            foreach (var pair in touched)
+            copy.Timeout = TimeSpan.Zero;
+            await Task.Run(() =>
             {
-                await pairs.StartRowAsync(ct);
-                await pairs.WriteAsync((int)(pair >> 32), NpgsqlDbType.Integer, ct);
-                await pairs.WriteAsync((int)pair, NpgsqlDbType.Integer, ct);
-            }
-            await pairs.CompleteAsync(ct);
-        }
-        await using (var methods = await connection.BeginBinaryImportAsync(
-            "COPY import_methods (standard_id, method, parameter, mastery_points) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var f in frameworks)
-            {
-                foreach (var standardId in f.StandardsByCode.Values.Distinct())
+                foreach (var pair in pairs)
                 {
-                    await methods.StartRowAsync(ct);
-                    await methods.WriteAsync(standardId, NpgsqlDbType.Integer, ct);
-                    await methods.WriteAsync(f.Method.ToString(), NpgsqlDbType.Varchar, ct);
-                    await methods.WriteAsync(f.MethodParameter, NpgsqlDbType.Integer, ct);
-                    if (f.MasteryPoints is { } points)
-                    {
-                        await methods.WriteAsync(points, NpgsqlDbType.Numeric, ct);
-                    }
-                    else
-                    {
-                        await methods.WriteNullAsync(ct);
-                    }
+                    copy.StartRow();
+                    copy.Write((int)(pair >> 32), NpgsqlDbType.Integer);
+                    copy.Write((int)pair, NpgsqlDbType.Integer);
                 }
-            }
-            await methods.CompleteAsync(ct);
+            }, ct);
+            await copy.CompleteAsync(ct);
         }
         // Temporary tables have no statistics until analyzed: without them the planner guesses their size.
-        await ExecuteAsync(connection, "ANALYZE import_touched; ANALYZE import_methods;", ct);
+        await ExecuteAsync(connection, "ANALYZE import_touched", ct);
         phases.Mark("pairs");
 
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Rollups, rows.Count, 75));
-        var rollups = touched.Count == 0 ? 0 : await ExecuteAsync(connection, RollupSql, ct,
-            new NpgsqlParameter<int>("version", MasteryCalculator.Version), new NpgsqlParameter<DateTimeOffset>("now", now));
-
+        var rollups = pairs.Length == 0 ? 0 : await RollupsAsync(connection, pairs, frameworks, now, ct);
         phases.Mark("rollups");
         progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Finishing, rows.Count, 95));
         var students = touched.Count == 0 ? 0 : await ExecuteAsync(connection, """
@@ -339,56 +319,93 @@ public sealed class EvidenceImportService(
     }
 
     /// <summary>
-    /// The rollups of the touched pairs, set-based, with MasteryCalculator's arithmetic: evidence ordered by observed
-    /// time, then recording time, then id; weights as the calculator makes them (divisions rounded to 28 decimals like
-    /// System.Decimal), the sum rounded to 4 decimals half-to-even like Math.Round.
+    /// The rollups of the touched pairs by <see cref="MasteryCalculator"/>, the documented method in its one place:
+    /// the pairs' non-voided evidence streams out by binary COPY (one index probe per pair), each pair is calculated in
+    /// memory, the results stream back into a temp table by binary COPY, and one INSERT … ON CONFLICT applies them.
     /// </summary>
-    internal const string RollupSql = """
-        WITH ev AS (
-            SELECT e.student_id, e.standard_id, e.score, e.observed_at, m.method, m.parameter, m.mastery_points,
-                   (row_number() OVER p - 1)::int AS i,
-                   (count(*) OVER w)::int AS n,
-                   (count(*) FILTER (WHERE e.score >= m.mastery_points) OVER w)::int AS at_mastery
-            FROM import_touched t
-            JOIN evidence e ON e.student_id = t.student_id AND e.standard_id = t.standard_id AND e.voided_at IS NULL
-            JOIN import_methods m ON m.standard_id = t.standard_id
-            WINDOW w AS (PARTITION BY e.student_id, e.standard_id),
-                   p AS (PARTITION BY e.student_id, e.standard_id ORDER BY e.observed_at, e.recorded_at, e.id)
-        ),
-        raw AS (
-            SELECT student_id, standard_id, method, max(mastery_points) AS mastery_points, max(n) AS n, max(observed_at) AS last_at,
-                CASE method
-                    WHEN 'DecayingAverage' THEN sum(score * CASE WHEN i = 0
-                        THEN power(round(1 - parameter / 100.0, 30), n - 1)
-                        ELSE round(parameter / 100.0, 30) * power(round(1 - parameter / 100.0, 30), n - 1 - i) END)
-                    WHEN 'WeightedAverage' THEN sum(score * CASE WHEN n = 1 THEN 1 WHEN i = n - 1 THEN parameter / 100.0
-                        ELSE round((100 - parameter) / (100.000000000000000000000000000000 * (n - 1)), 28) END)
-                    WHEN 'MostRecent' THEN sum(CASE WHEN i = n - 1 THEN score ELSE 0 END)
-                    WHEN 'Highest' THEN max(score)
-                    WHEN 'Average' THEN sum(score * round(1.000000000000000000000000000000 / n, 28))
-                    WHEN 'NTimesAtMastery' THEN CASE WHEN max(at_mastery) >= greatest(1, max(parameter))
-                        THEN sum(CASE WHEN score >= mastery_points THEN score * round(1.000000000000000000000000000000 / at_mastery, 28) ELSE 0 END)
-                        END
-                END AS raw
-            FROM ev
-            GROUP BY student_id, standard_id, method
-        ),
-        scored AS (
-            SELECT *, CASE
-                    WHEN raw IS NULL THEN NULL
-                    WHEN raw * 10000 - trunc(raw * 10000) = 0.5 THEN (trunc(raw * 10000) + mod(trunc(raw * 10000), 2)) / 10000
-                    ELSE round(raw, 4)
-                END AS score
-            FROM raw
-        )
-        INSERT INTO mastery_rollups (student_id, standard_id, score, at_mastery, evidence_count, last_evidence_at, method, method_version, updated_at)
-        SELECT student_id, standard_id, score, coalesce(score >= mastery_points, false), n, last_at, method, @version, @now
-        FROM scored
-        ON CONFLICT (student_id, standard_id) DO UPDATE SET
-            score = excluded.score, at_mastery = excluded.at_mastery, evidence_count = excluded.evidence_count,
-            last_evidence_at = excluded.last_evidence_at, method = excluded.method, method_version = excluded.method_version,
-            updated_at = excluded.updated_at
-        """;
+    private static async Task<int> RollupsAsync(
+        NpgsqlConnection connection, long[] pairs, IReadOnlyList<ImportFramework> frameworks, DateTimeOffset now, CancellationToken ct)
+    {
+        var methodOf = new Dictionary<int, ImportFramework>();
+        foreach (var f in frameworks)
+        {
+            foreach (var standardId in f.StandardsByCode.Values)
+            {
+                methodOf.TryAdd(standardId, f);
+            }
+        }
+        var evidence = new Dictionary<long, List<ScoredEvidence>>(pairs.Length);
+        await Task.Run(() =>
+        {
+            using var export = connection.BeginBinaryExport("""
+                COPY (SELECT e.student_id, e.standard_id, e.id, e.score, e.observed_at, e.recorded_at
+                      FROM import_touched t
+                      JOIN evidence e ON e.student_id = t.student_id AND e.standard_id = t.standard_id AND e.voided_at IS NULL)
+                TO STDOUT (FORMAT BINARY)
+                """);
+            export.Timeout = TimeSpan.Zero;
+            while (export.StartRow() != -1)
+            {
+                var pair = ((long)export.Read<int>(NpgsqlDbType.Integer) << 32) | (uint)export.Read<int>(NpgsqlDbType.Integer);
+                var scored = new ScoredEvidence(export.Read<long>(NpgsqlDbType.Bigint), export.Read<decimal>(NpgsqlDbType.Numeric),
+                    export.Read<DateTimeOffset>(NpgsqlDbType.TimestampTz), export.Read<DateTimeOffset>(NpgsqlDbType.TimestampTz));
+                if (!evidence.TryGetValue(pair, out var list))
+                {
+                    evidence[pair] = list = new List<ScoredEvidence>(4);
+                }
+                list.Add(scored);
+            }
+        }, ct);
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY import_rollups (student_id, standard_id, score, at_mastery, evidence_count, last_evidence_at, method) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            copy.Timeout = TimeSpan.Zero;
+            await Task.Run(() =>
+            {
+                var methodNames = Enum.GetValues<MasteryMethod>().ToDictionary(m => m, m => m.ToString());
+                foreach (var pair in pairs)
+                {
+                    var (studentId, standardId) = ((int)(pair >> 32), (int)pair);
+                    var f = methodOf[standardId];
+                    var mine = evidence.GetValueOrDefault(pair) ?? [];
+                    var masteryPoints = f.MasteryPoints ?? decimal.MaxValue;
+                    var result = MasteryCalculator.Calculate(mine, f.Method, f.MethodParameter, masteryPoints);
+                    copy.StartRow();
+                    copy.Write(studentId, NpgsqlDbType.Integer);
+                    copy.Write(standardId, NpgsqlDbType.Integer);
+                    if (result.Score is { } score)
+                    {
+                        copy.Write(score, NpgsqlDbType.Numeric);
+                    }
+                    else
+                    {
+                        copy.WriteNull();
+                    }
+                    copy.Write(result.Score >= masteryPoints, NpgsqlDbType.Boolean);
+                    copy.Write(mine.Count, NpgsqlDbType.Integer);
+                    if (mine.Count == 0)
+                    {
+                        copy.WriteNull();
+                    }
+                    else
+                    {
+                        copy.Write(mine.Max(e => e.ObservedAt), NpgsqlDbType.TimestampTz);
+                    }
+                    copy.Write(methodNames[f.Method], NpgsqlDbType.Varchar);
+                }
+            }, ct);
+            await copy.CompleteAsync(ct);
+        }
+        return await ExecuteAsync(connection, """
+            INSERT INTO mastery_rollups (student_id, standard_id, score, at_mastery, evidence_count, last_evidence_at, method, method_version, updated_at)
+            SELECT student_id, standard_id, score, at_mastery, evidence_count, last_evidence_at, method, @version, @now FROM import_rollups
+            ON CONFLICT (student_id, standard_id) DO UPDATE SET
+                score = excluded.score, at_mastery = excluded.at_mastery, evidence_count = excluded.evidence_count,
+                last_evidence_at = excluded.last_evidence_at, method = excluded.method, method_version = excluded.method_version,
+                updated_at = excluded.updated_at
+            """, ct, new NpgsqlParameter<int>("version", MasteryCalculator.Version), new NpgsqlParameter<DateTimeOffset>("now", now));
+    }
 
     /// <summary>Wall time per phase: each <see cref="Mark"/> closes the phase that began at the previous one.</summary>
     private sealed class PhaseClock

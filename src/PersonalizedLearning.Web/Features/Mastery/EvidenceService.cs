@@ -58,6 +58,12 @@ public sealed class EvidenceService(
         }
         var outcome = await dbf.InTransactionAsync(async (db, token) =>
         {
+            // One transaction retried as a whole: EF's savepoint before each SaveChanges would only cost round trips.
+            db.Database.AutoSavepointsEnabled = false;
+            // The same locks, in the same order, as recording (EvidenceWrite): the evidence table in the insert's mode
+            // (an import in progress finishes first), then the pair, so the rollup recomputed below sees every
+            // committed evidence of the pair and no concurrent write on the pair overwrites it with a stale one.
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE evidence IN ROW EXCLUSIVE MODE", token);
             var evidence = await db.Evidence
                 .Where(e => e.Id == evidenceId && db.Students.VisibleTo(db, me).Any(s => s.Id == e.StudentId))
                 .FirstOrDefaultAsync(token);
@@ -65,6 +71,8 @@ public sealed class EvidenceService(
             {
                 return Result.Fail("NotFoundBody");
             }
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({evidence.StudentId}, {evidence.StandardId})", token);
+            await db.Entry(evidence).ReloadAsync(token);
             if (evidence.VoidedAt is not null)
             {
                 return Result.Ok;
@@ -104,7 +112,9 @@ public sealed class EvidenceService(
         {
             return Result.Fail("Mastery.Problem.FutureDate");
         }
-        var now = clock.Time.GetUtcNow();
+        // Microseconds, as PostgreSQL stores them: the rollup is computed in memory from the values it writes.
+        var utcNow = clock.Time.GetUtcNow();
+        var now = new DateTimeOffset(utcNow.UtcTicks - (utcNow.UtcTicks % 10), TimeSpan.Zero);
         var observedAt = observedOn == today ? now : Noon(observedOn, zone);
         var studentIds = scores.Select(s => s.StudentId).ToHashSet();
 
@@ -116,33 +126,16 @@ public sealed class EvidenceService(
                 {
                     return Result.Fail("NotFoundBody");
                 }
-                // Four round trips: BEGIN + pair locks + the framework; the students with their evidence and rollup on
-                // the standard; one batch writing evidence, rollups and audit rows; COMMIT. The change event goes out
-                // after the commit (ChangeFeed), so it never holds this commit back.
-                var framework = await LockedFrameworkAsync(db, standardId, studentIds, token);
+                // Three round trips (EvidenceWrite): BEGIN + the read batch (locks, framework, students through the
+                // access rule with the idempotency check, the pairs' evidence and rollups); the write batch (evidence,
+                // rollups, audit rows, alerts); COMMIT. The change event goes out after the commit (ChangeFeed), so it
+                // never holds this commit back.
+                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
                 var prefix = KeyFor(key, 0)[..^1];
-                var students = await db.Students.VisibleTo(db, me)
-                    .Where(s => studentIds.Contains(s.Id))
-                    .Where(s => s.Enrollments.Any(e => e.Active && e.Section!.Active
-                        && (sectionId == null || e.SectionId == sectionId)
-                        && e.Section.Teachers.Any(t => t.TeacherUserId == me.UserId)))
-                    .Select(s => new
-                    {
-                        s.Id,
-                        s.DistrictId,
-                        // The idempotency key: this submission already committed for this student.
-                        Done = db.Evidence.Any(e => e.ExternalId == prefix + s.Id.ToString()),
-                        Evidence = db.Evidence
-                            .Where(e => e.StudentId == s.Id && e.StandardId == standardId && e.VoidedAt == null)
-                            .Select(e => new ScoredEvidence(e.Id, e.Score, e.ObservedAt, e.RecordedAt))
-                            .ToList(),
-                        // A list, not FirstOrDefault: EF would rank every rollup of the standard (ROW_NUMBER) to
-                        // pick one per student; a plain filter joins on the (student, standard) key (at most one row).
-                        Rollups = db.MasteryRollups.Where(r => r.StudentId == s.Id && r.StandardId == standardId).ToList(),
-                    })
-                    .ToListAsync(token);
-                if (students.Count != studentIds.Count || framework is null || framework.Levels.Count == 0
-                    || students.Any(s => s.DistrictId != framework.DistrictId))
+                var read = await EvidenceWrite.ReadAsync(connection, standardId, [.. studentIds.Order()], me.UserId, sectionId, prefix, token);
+                var framework = read.Framework;
+                if (read.Students.Count != studentIds.Count || framework is null || framework.Levels.Count == 0
+                    || read.Students.Values.Any(s => s.DistrictId != framework.DistrictId))
                 {
                     return Result.Fail("NotFoundBody");
                 }
@@ -151,40 +144,32 @@ public sealed class EvidenceService(
                 {
                     return Result.Fail("Mastery.Problem.ScoreOutOfScale", low, high);
                 }
-                var fresh = scores.Where(s => !students.Single(x => x.Id == s.StudentId).Done).ToList();
+                var fresh = scores.Where(s => !read.Students[s.StudentId].Done).ToList();
                 if (fresh.Count == 0)
                 {
                     return Result.Ok;
                 }
 
-                var levels = framework.Levels.Select(l => (l.Points, l.Name, l.IsMastery)).ToList();
-                var masteryPoints = levels.Where(l => l.IsMastery).Select(l => (decimal?)l.Points).FirstOrDefault() ?? decimal.MaxValue;
+                var rows = new List<EvidenceWrite.NewEvidence>(fresh.Count);
+                var alerts = new List<PendingAlert>();
                 foreach (var s in fresh)
                 {
-                    var student = students.Single(x => x.Id == s.StudentId);
-                    db.Evidence.Add(new Evidence
-                    {
-                        StudentId = s.StudentId,
-                        StandardId = standardId,
-                        Score = s.Score,
-                        Source = EvidenceSource.TeacherAssessment,
-                        RecordedByUserId = me.UserId,
-                        SectionId = sectionId,
-                        ObservedAt = observedAt,
-                        RecordedAt = now,
-                        Note = s.Note?.Trim() ?? "",
-                        ExternalId = KeyFor(key, s.StudentId),
-                    });
+                    var student = read.Students[s.StudentId];
                     // The pair's evidence as committed (read under its lock) plus this one, which gets the highest id.
                     List<ScoredEvidence> all = [.. student.Evidence, new ScoredEvidence(long.MaxValue, s.Score, observedAt, now)];
-                    await ApplyRollupAsync(db, s.StudentId, standardId, student.Rollups.SingleOrDefault(), all,
-                        new FrameworkMethod(framework.Method, framework.MethodParameter, framework.MethodVersion, framework.Code, levels, masteryPoints),
-                        now, token);
+                    var result = MasteryCalculator.Calculate(all, framework.Method, framework.Parameter, framework.MasteryPoints);
+                    rows.Add(new EvidenceWrite.NewEvidence(s.StudentId, s.Score, s.Note?.Trim() ?? "", KeyFor(key, s.StudentId),
+                        result, all.Count, all.Max(e => e.ObservedAt)));
+                    // Family alerts (level reached, dropped below mastery) commit with the evidence.
+                    if (AlertWriter.MasteryChanged(s.StudentId, standardId, student.RollupScore, result.Score, framework.Levels, framework.Code, now) is { } alert)
+                    {
+                        alerts.Add(alert);
+                    }
                 }
-                var touched = fresh.Select(s => s.StudentId).ToList();
-                db.AccessAudit.AddRange(touched.Select(id => audit.Row(me, id, "evidence-recorded")));
-                await db.SaveChangesAsync(token);
-                await ChangeFeed.NotifyAsync(db, touched, "evidence", token);
+                var alerted = await EvidenceWrite.WriteAsync(connection, standardId, sectionId, me.UserId, me.RoleList,
+                    observedAt, now, framework, rows, alerts, token);
+                await ChangeFeed.NotifyAsync(db, rows.Select(r => r.StudentId), "evidence", token);
+                await ChangeFeed.NotifyAsync(db, alerted, "alert", token);
                 return Result.Ok;
             }, ct);
             if (outcome.Succeeded)
@@ -201,13 +186,19 @@ public sealed class EvidenceService(
             }
             return outcome;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
-            && pg.ConstraintName?.Contains("external_id", StringComparison.Ordinal) == true)
+        catch (PostgresException pg) when (IsSameSubmission(pg))
         {
             // The same submission committed concurrently (a double click racing itself): it is recorded once.
             return Result.Ok;
         }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException pg && IsSameSubmission(pg))
+        {
+            return Result.Ok;
+        }
     }
+
+    private static bool IsSameSubmission(PostgresException pg) =>
+        pg.SqlState == PostgresErrorCodes.UniqueViolation && pg.ConstraintName?.Contains("external_id", StringComparison.Ordinal) == true;
 
     /// <summary>The idempotency key of one student's row in one submission, kept in the evidence's external id.</summary>
     public static string KeyFor(Guid submission, int studentId) =>
@@ -233,29 +224,6 @@ public sealed class EvidenceService(
 
     private sealed record FrameworkRow(
         int DistrictId, MasteryMethod Method, int MethodParameter, int MethodVersion, string Code, List<LevelRow> Levels);
-
-    /// <summary>
-    /// Serializes writers of the same student × standard, then reads the standard's framework, in one statement. The
-    /// transaction-scoped advisory locks are taken in a fixed order (so two class submissions cannot deadlock) by the
-    /// statement's uncorrelated sub-select; every later statement of the transaction takes a new snapshot
-    /// (READ COMMITTED) and so sees every evidence of the pair that a writer holding the lock before us committed.
-    /// </summary>
-    private static Task<FrameworkRow?> LockedFrameworkAsync(
-        AppDbContext db, int standardId, IEnumerable<int> studentIds, CancellationToken ct)
-    {
-        var ordered = studentIds.Distinct().Order().ToArray();
-        return db.Standards
-            .FromSql($"""
-                SELECT * FROM standards
-                WHERE id = {standardId}
-                  AND (SELECT count(pg_advisory_xact_lock(u.s, {standardId})) FROM unnest({ordered}) WITH ORDINALITY AS u(s, n)) >= 0
-                """)
-            .Where(s => s.Id == standardId)
-            .Select(s => new FrameworkRow(
-                s.Framework!.DistrictId, s.Framework.Method, s.Framework.MethodParameter, s.Framework.MethodVersion, s.Code,
-                s.Framework.Levels.Select(l => new LevelRow(l.Points, l.Name, l.IsMastery)).ToList()))
-            .FirstOrDefaultAsync(ct);
-    }
 
     /// <summary>Sets (or adds) the pair's rollup to what <see cref="MasteryCalculator"/> gives for its evidence; raises family alerts.</summary>
     private static async Task ApplyRollupAsync(
