@@ -25,7 +25,7 @@ namespace PersonalizedLearning.Web.Infrastructure;
 /// <para>Trade-off: a node that dies between a commit and the send loses that live refresh only (the data is
 /// committed); open pages heal on the next event for the student, on reload, or on the listener's resync.</para>
 /// </summary>
-public sealed class ChangeFeedPublisher(IConfiguration config, ILogger<ChangeFeedPublisher> logger) : IHostedService, IAsyncDisposable
+public sealed class ChangeFeedPublisher(IConfiguration config, ILogger<ChangeFeedPublisher> logger) : IHostedService, IDisposable
 {
     /// <summary>pg_notify refuses payloads of 8000 bytes or more; ids are ASCII.</summary>
     internal const int MaxPayload = 7900;
@@ -129,24 +129,31 @@ public sealed class ChangeFeedPublisher(IConfiguration config, ILogger<ChangeFee
         catch (OperationCanceledException)
         {
         }
-        await DisposeAsync();
+        await stopping.CancelAsync();
+        if (TakeIdleConnection() is { } open)
+        {
+            await open.DisposeAsync();
+        }
     }
 
     /// <summary>Stops sending; the connection closes now, or when a send still in flight gives up.</summary>
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await stopping.CancelAsync();
-        NpgsqlConnection? open = null;
+        stopping.Cancel();
+        TakeIdleConnection()?.Dispose();
+    }
+
+    private NpgsqlConnection? TakeIdleConnection()
+    {
         lock (gate)
         {
-            if (!sending)
+            if (sending)
             {
-                (open, connection) = (connection, null);
+                return null;
             }
-        }
-        if (open is not null)
-        {
-            await open.DisposeAsync();
+            var open = connection;
+            connection = null;
+            return open;
         }
     }
 
