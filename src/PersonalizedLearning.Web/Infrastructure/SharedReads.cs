@@ -36,6 +36,7 @@ public sealed class SharedReads
     /// The result of <paramref name="read"/> for <paramref name="key"/>, from a read that started at or after
     /// <paramref name="notBefore"/> (a monotonic <see cref="Stopwatch"/> timestamp): one in flight or just finished, else a
     /// new one. <paramref name="notBefore"/> ≤ 0 always reads alone. A shared read that failed is retried alone.
+    /// <paramref name="read"/> must not need the caller's synchronization context (it runs without it, for every page).
     /// </summary>
     public async Task<T> GetAsync<T>(string key, long notBefore, Func<Task<T>> read)
     {
@@ -79,7 +80,20 @@ public sealed class SharedReads
         }
         try
         {
-            var result = await read();
+            // The read runs off the caller's synchronization context (a circuit's): its steps and the hand-over to the
+            // other pages do not wait in line behind that one circuit's work.
+            var context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            Task<T> reading;
+            try
+            {
+                reading = read();
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
+            var result = await reading.ConfigureAwait(false);
             mine!.SetResult(result);
             return result;
         }
