@@ -170,7 +170,7 @@ public sealed class S5LiveUpdates : IScenario
     {
         var next = circuit.NextBatch();
         return new Watch(false, async t0 =>
-            await Task.WhenAny(next, Task.Delay(5_000)) == next && next.IsCompletedSuccessfully ? CircuitLab.Ms(t0, next.Result) : null);
+            await Task.WhenAny(next, Task.Delay(5_000)) == next && next.IsCompletedSuccessfully ? (double?)CircuitLab.Ms(t0, next.Result) : null);
     }
 
     private static async Task<Watch> ArmBrowserAsync(Microsoft.Playwright.IPage page)
