@@ -127,6 +127,54 @@ public class ChangeFeedTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Many_commits_at_once_each_publish_exactly_once()
+    {
+        // The publisher sends from the committing code when idle and batches whatever commits while a send is in
+        // flight: under concurrency every committed event still goes out once, and none twice.
+        var what = "burst-" + Guid.NewGuid().ToString("N")[..8];
+        var feed = await ReadyFeedAsync(fixture.App);
+        var heard = new ConcurrentDictionary<int, int>();
+        var ids = Enumerable.Range(200_000, 120).ToList();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // One page per student (a page showing several students hears a batch once, for the first of them).
+        var pages = ids.Select(id => feed.Subscribe([id], change =>
+        {
+            if (change.What == what && heard.AddOrUpdate(change.StudentId, 1, (_, n) => n + 1) == 1 && heard.Count == ids.Count)
+            {
+                all.TrySetResult();
+            }
+            return Task.CompletedTask;
+        })).ToList();
+        var dbf = fixture.App.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (id, ct) =>
+            await dbf.InTransactionAsync(async (db, t) =>
+            {
+                await ChangeFeed.NotifyAsync(db, [id], what, t);
+                return 0;
+            }, ct));
+
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(300); // a duplicate would arrive right behind
+        pages.ForEach(p => p.Dispose());
+        Assert.Equal(ids, heard.Keys.Order());
+        Assert.All(heard.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task The_node_hears_a_change_with_the_time_it_arrived()
+    {
+        var feed = await ReadyFeedAsync(fixture.App);
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+        var seen = Watch(feed, 45);
+
+        await WriteAsync(fixture.App, 45, "plan", commit: true);
+
+        var change = await seen.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.InRange(change.HeardAt, before, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
+    [Fact]
     public void Batched_payloads_stay_under_the_notify_limit_and_keep_every_student()
     {
         var changes = Enumerable.Range(1_000_000, 3_000).Select(id => new StudentChanged(id, "evidence"))

@@ -26,7 +26,9 @@ public sealed partial class AppNode : IAsyncDisposable
 
     public static async Task<AppNode> StartAsync(string connectionString, int port, bool seed, string logFile)
     {
-        var dll = Path.Combine(RepoRoot(), "src/PersonalizedLearning.Web/bin/Release/net10.0/PersonalizedLearning.Web.dll");
+        // PL_BENCH_WEB_DLL runs another build of the app (e.g. the base branch's, for a before/after comparison).
+        var dll = Environment.GetEnvironmentVariable("PL_BENCH_WEB_DLL")
+            ?? Path.Combine(RepoRoot(), "src/PersonalizedLearning.Web/bin/Release/net10.0/PersonalizedLearning.Web.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"Build the app first: dotnet build src/PersonalizedLearning.Web -c Release ({dll}).");

@@ -36,6 +36,8 @@ public static class AppSetup
         services.AddSingleton<ChangeFeedPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedPublisher>());
         services.AddSingleton<ChangeFeedCommitInterceptor>();
+        // Live updates: pages of one user re-querying for the same change share one read (SharedReads.cs).
+        services.AddSingleton<SharedReads>();
         services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("PersonalizedLearning");
 
         services.AddScoped<HomeService>();

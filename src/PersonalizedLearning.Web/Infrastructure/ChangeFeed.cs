@@ -5,7 +5,18 @@ using PersonalizedLearning.Web.Data;
 namespace PersonalizedLearning.Web.Infrastructure;
 
 /// <summary>What changed about a student; <see cref="What"/> is a short tag such as "plan" or "evidence".</summary>
-public readonly record struct StudentChanged(int StudentId, string What);
+public readonly record struct StudentChanged(int StudentId, string What)
+{
+    /// <summary>
+    /// When this node heard of the change (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>; 0 if unknown): a read
+    /// started at or after it sees the change (<see cref="SharedReads"/>). Not part of the event's identity.
+    /// </summary>
+    public long HeardAt { get; init; }
+
+    public bool Equals(StudentChanged other) => StudentId == other.StudentId && string.Equals(What, other.What, StringComparison.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(StudentId, What);
+}
 
 /// <summary>
 /// The change feed. A writing transaction calls <see cref="NotifyAsync"/>; once it has committed, this node's
@@ -107,13 +118,14 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         {
             return;
         }
+        var heardAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var what = payload[(colon + 1)..];
         var ids = payload.AsSpan(0, colon);
         if (!ids.Contains(','))
         {
             if (int.TryParse(ids, out var single))
             {
-                var change = new StudentChanged(single, what);
+                var change = new StudentChanged(single, what) { HeardAt = heardAt };
                 Observer?.Invoke("received", change);
                 Publish(change);
             }
@@ -141,7 +153,7 @@ public sealed class ChangeFeed(ILogger<ChangeFeed> logger)
         }
         foreach (var (target, id) in targets)
         {
-            _ = DeliverAsync(target, new StudentChanged(id, what));
+            _ = DeliverAsync(target, new StudentChanged(id, what) { HeardAt = heardAt });
         }
     }
 
@@ -211,7 +223,7 @@ public sealed class ChangeFeedListener(ChangeFeed feed, IConfiguration config, I
                 feed.MarkListening();
                 if (!first)
                 {
-                    feed.Publish(new StudentChanged(0, ChangeFeed.Resync));
+                    feed.Publish(new StudentChanged(0, ChangeFeed.Resync) { HeardAt = System.Diagnostics.Stopwatch.GetTimestamp() });
                 }
                 first = false;
                 delay = TimeSpan.FromMilliseconds(250);

@@ -9,13 +9,19 @@ namespace PersonalizedLearning.Web.Features.Family;
 /// The signed-in user's notification centre: their own alerts only, and only about students they may still see
 /// (a removed guardian link hides that child's alerts at once).
 /// </summary>
-public sealed class NotificationService(IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, TimeProvider clock)
+public sealed class NotificationService(IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, TimeProvider clock, SharedReads shared)
 {
-    public async Task<int> UnreadCountAsync(CancellationToken ct = default)
+    public Task<int> UnreadCountAsync(CancellationToken ct = default) => UnreadCountAfterAsync(default, ct);
+
+    /// <summary>The unread count after <paramref name="change"/>: the user's bells (one per open tab) share one read.</summary>
+    public async Task<int> UnreadCountAfterAsync(StudentChanged change, CancellationToken ct = default)
     {
         var me = await currentUser.GetAsync();
-        await using var db = await dbf.CreateDbContextAsync(ct);
-        return await Mine(db, me).CountAsync(n => n.ReadAt == null, ct);
+        return await shared.GetAsync($"unread|{me.UserId}|{me.RoleList}", change.HeardAt, async () =>
+        {
+            await using var db = await dbf.CreateDbContextAsync(ct);
+            return await Mine(db, me).CountAsync(n => n.ReadAt == null, ct);
+        });
     }
 
     public async Task<IReadOnlyList<NotificationView>> ListAsync(int take = 50, CancellationToken ct = default)

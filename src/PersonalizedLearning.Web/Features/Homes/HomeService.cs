@@ -7,7 +7,7 @@ namespace PersonalizedLearning.Web.Features.Homes;
 
 /// <summary>The data behind each role's home page. Every student query starts from the access filter.</summary>
 public sealed class HomeService(
-    IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit, DistrictClock clock)
+    IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit, DistrictClock clock, SharedReads shared)
 {
     public async Task<StudentHomeModel?> StudentHomeAsync(CancellationToken ct = default)
     {
@@ -49,9 +49,22 @@ public sealed class HomeService(
         return new TeacherHomeModel(school, sections);
     }
 
-    public async Task<GuardianHomeModel> GuardianHomeAsync(CancellationToken ct = default)
+    public Task<GuardianHomeModel> GuardianHomeAsync(CancellationToken ct = default) => GuardianHomeAfterAsync(default, ct);
+
+    /// <summary>
+    /// The home as it is after <paramref name="change"/>: the user's pages re-querying for the same change share one
+    /// read (<see cref="SharedReads"/>: a read started after the node heard of it); each page's view is audited.
+    /// </summary>
+    public async Task<GuardianHomeModel> GuardianHomeAfterAsync(StudentChanged change, CancellationToken ct = default)
     {
         var me = await currentUser.GetAsync();
+        var home = await shared.GetAsync($"guardian-home|{me.UserId}|{me.RoleList}", change.HeardAt, () => ReadGuardianHomeAsync(me, ct));
+        await audit.ViewedAsync(me, home.Children.Select(c => c.StudentId), "guardian-home");
+        return home;
+    }
+
+    private async Task<GuardianHomeModel> ReadGuardianHomeAsync(Viewer me, CancellationToken ct)
+    {
         var yearId = (await clock.CurrentYearAsync(ct))?.Id;
         await using var db = await dbf.CreateDbContextAsync(ct);
         var children = await db.Students.AsNoTracking().VisibleTo(db, me)
@@ -64,7 +77,6 @@ public sealed class HomeService(
                 db.MasteryRollups.Count(r => r.StudentId == s.Id && r.AtMastery),
                 db.MasteryRollups.Count(r => r.StudentId == s.Id)))
             .ToListAsync(ct);
-        await audit.ViewedAsync(me, children.Select(c => c.StudentId), "guardian-home");
         return new GuardianHomeModel(children);
     }
 
