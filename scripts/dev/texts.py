@@ -1082,6 +1082,9 @@ T = {
  "District.Back": ("Back to the district view", "Volver a la vista del distrito"),
  "District.NoSuchSchool": ("This school does not exist or you may not open its dashboard.", "Esta escuela no existe o no puede abrir su panel."),
  # --- end district view block ---
+ # --- school dashboard pre-aggregates (dash) ---
+ "Dash.AsOf": ("Mastery bands and teacher activity as of {0}; every other number is live.", "Niveles de dominio y actividad docente según los datos de las {0}; las demás cifras son en tiempo real."),
+ # --- end school dashboard pre-aggregates ---
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

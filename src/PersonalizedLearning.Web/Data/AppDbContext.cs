@@ -54,6 +54,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     // District view: pre-aggregated school numbers
     public DbSet<Features.DistrictView.SchoolStats> SchoolStats => Set<Features.DistrictView.SchoolStats>();
 
+    // School dashboard: pre-aggregates refreshed with school_stats
+    public DbSet<Features.SchoolDashboard.StudentMasteryBand> StudentMasteryBands => Set<Features.SchoolDashboard.StudentMasteryBand>();
+    public DbSet<Features.SchoolDashboard.SectionWeekActivity> SectionWeekActivity => Set<Features.SchoolDashboard.SectionWeekActivity>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -2315,6 +2315,54 @@ namespace PersonalizedLearning.Web.Data.Migrations
                     b.ToTable("school_stats", (string)null);
                 });
 
+            modelBuilder.Entity("PersonalizedLearning.Web.Features.SchoolDashboard.SectionWeekActivity", b =>
+                {
+                    b.Property<int>("SectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("section_id");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date")
+                        .HasColumnName("week");
+
+                    b.Property<int>("Evidence")
+                        .HasColumnType("integer")
+                        .HasColumnName("evidence");
+
+                    b.HasKey("SectionId", "Week")
+                        .HasName("pk_section_week_activity");
+
+                    b.ToTable("section_week_activity", (string)null);
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Features.SchoolDashboard.StudentMasteryBand", b =>
+                {
+                    b.Property<int>("StudentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("student_id");
+
+                    b.Property<int>("AreaId")
+                        .HasColumnType("integer")
+                        .HasColumnName("area_id");
+
+                    b.Property<int>("Assessed")
+                        .HasColumnType("integer")
+                        .HasColumnName("assessed");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("integer")
+                        .HasColumnName("band");
+
+                    b.Property<int>("Mastered")
+                        .HasColumnType("integer")
+                        .HasColumnName("mastered");
+
+                    b.HasKey("StudentId", "AreaId")
+                        .HasName("pk_student_mastery_bands");
+
+                    b.ToTable("student_mastery_bands", (string)null);
+                });
+
             modelBuilder.Entity("plan_goal_standards", b =>
                 {
                     b.Property<int>("goal_id")
@@ -3015,6 +3063,26 @@ namespace PersonalizedLearning.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_school_stats_schools_school_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Features.SchoolDashboard.SectionWeekActivity", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.Section", null)
+                        .WithMany()
+                        .HasForeignKey("SectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_section_week_activity_sections_section_id");
+                });
+
+            modelBuilder.Entity("PersonalizedLearning.Web.Features.SchoolDashboard.StudentMasteryBand", b =>
+                {
+                    b.HasOne("PersonalizedLearning.Web.Domain.Student", null)
+                        .WithMany()
+                        .HasForeignKey("StudentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_student_mastery_bands_students_student_id");
                 });
 
             modelBuilder.Entity("plan_goal_standards", b =>

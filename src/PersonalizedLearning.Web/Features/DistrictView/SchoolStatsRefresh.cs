@@ -16,11 +16,18 @@ public sealed class SchoolStatsRefresh(IDbContextFactory<AppDbContext> dbf, Dist
     public const long LockKey = 0x504C5354415453;
 
     /// <summary>
-    /// Refreshes every school's numbers. <paramref name="notNewerThan"/>: skip when the table was refreshed more recently
-    /// than this (the periodic refresh on several nodes). Returns the number of schools written, or null when another
-    /// node holds the lock or the numbers are fresh enough.
+    /// Refreshes every school's numbers, and the school dashboard's pre-aggregates (students' mastery bands, teacher
+    /// activity) in the same transaction. <paramref name="notNewerThan"/>: skip when the table was refreshed more
+    /// recently than this (the periodic refresh on several nodes). Returns the number of schools written, or null when
+    /// another node holds the lock or the numbers are fresh enough.
     /// </summary>
-    public async Task<int?> RefreshAsync(TimeSpan? notNewerThan = null, CancellationToken ct = default)
+    public Task<int?> RefreshAsync(TimeSpan? notNewerThan = null, CancellationToken ct = default) => RefreshAsync(notNewerThan, false, ct);
+
+    /// <summary>
+    /// As <see cref="RefreshAsync(TimeSpan?, CancellationToken)"/>; with <paramref name="waitForLock"/> a refresh running
+    /// on another node is waited for (then this one runs too), instead of skipped.
+    /// </summary>
+    public async Task<int?> RefreshAsync(TimeSpan? notNewerThan, bool waitForLock, CancellationToken ct = default)
     {
         var zone = await clock.TimeZoneAsync(ct);
         var today = clock.Today(zone);
@@ -58,10 +65,19 @@ public sealed class SchoolStatsRefresh(IDbContextFactory<AppDbContext> dbf, Dist
 
         var written = await dbf.InTransactionAsync(async (db, t) =>
         {
-            var mine = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").ToListAsync(t);
-            if (!mine.Single())
+            // Whole-district statements (every rollup once): more than the default 30 s on a big district under load.
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+            if (waitForLock)
             {
-                return (int?)null;
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey})", t);
+            }
+            else
+            {
+                var mine = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").ToListAsync(t);
+                if (!mine.Single())
+                {
+                    return (int?)null;
+                }
             }
             if (notNewerThan is { } fresh)
             {
@@ -156,6 +172,8 @@ public sealed class SchoolStatsRefresh(IDbContextFactory<AppDbContext> dbf, Dist
                     overdue_goals = excluded.overdue_goals, refreshed_at = excluded.refreshed_at
                 """, t);
             await db.Database.ExecuteSqlAsync($"DELETE FROM school_stats WHERE school_id NOT IN (SELECT id FROM schools WHERE active)", t);
+            // The school dashboard's pre-aggregates: "as of" the same refreshed_at.
+            await Features.SchoolDashboard.DashboardSnapshots.RefreshAsync(db, zone, today, t);
             return (int?)rows;
         }, ct);
         if (written is not null)

@@ -34,6 +34,10 @@ public sealed record SectionActivity(int SectionId, string Section, string Teach
     public int Total => PerWeek.Sum();
 }
 
+/// <summary>
+/// The school dashboard. Mastery bands (by grade, area and group) and teacher activity are as of <see cref="AsOf"/>
+/// (the last refresh of <c>school_stats</c>); every other number is live.
+/// </summary>
 public sealed record SchoolDashboardModel(
     int SchoolId,
     string School,
@@ -54,7 +58,8 @@ public sealed record SchoolDashboardModel(
     int OverdueGoals,
     int StudentsWithOverdueGoals,
     IReadOnlyList<DateOnly> ActivityWeeks,
-    IReadOnlyList<SectionActivity> Activity);
+    IReadOnlyList<SectionActivity> Activity,
+    DateTimeOffset? AsOf = null);
 
 /// <summary>
 /// The filter of the drill-down list; every dashboard number links to one. <see cref="School"/>: the school a district

@@ -2,16 +2,20 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using PersonalizedLearning.Web.Data;
 using PersonalizedLearning.Web.Domain;
+using PersonalizedLearning.Web.Features.DistrictView;
 using PersonalizedLearning.Web.Infrastructure;
 
 namespace PersonalizedLearning.Web.Features.SchoolDashboard;
 
 /// <summary>
 /// The principal's school at a glance. Every number is an aggregate computed by PostgreSQL (GROUP BY over the
-/// access-filtered students of the principal's own school); no student rows are loaded to count them.
+/// access-filtered students of the principal's own school); no student rows are loaded to count them. Mastery bands
+/// and teacher activity are counted from the pre-aggregates refreshed with <c>school_stats</c> ("as of" its time,
+/// <see cref="DashboardSnapshots"/>); flags, advisories, check-ins and plans are live. The drill-down reads the same
+/// band rows, so a number and the list behind it agree.
 /// </summary>
 public sealed class SchoolDashboardService(
-    IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit, DistrictClock clock)
+    IDbContextFactory<AppDbContext> dbf, CurrentUser currentUser, AuditLog audit, DistrictClock clock, SchoolStatsRefresh refresh)
 {
     public const int PageSize = 50;
     public const int TrendWeeks = 8;
@@ -50,27 +54,15 @@ public sealed class SchoolDashboardService(
         public MasteryBand Band { get; init; }
     }
 
-    /// <summary>Each student with their band: the share of assessed standards (in an area, when given) at mastery.</summary>
-    private static IQueryable<Banded> WithBand(AppDbContext db, IQueryable<Student> students, IReadOnlyCollection<int>? areaStandards)
-    {
-        var all = areaStandards is null;
-        var ids = areaStandards ?? [];
-        return students
-            .Select(s => new
-            {
-                Student = s,
-                Assessed = db.MasteryRollups.Count(r => r.StudentId == s.Id && r.Score != null && (all || ids.Contains(r.StandardId))),
-                Mastered = db.MasteryRollups.Count(r => r.StudentId == s.Id && r.AtMastery && (all || ids.Contains(r.StandardId))),
-            })
-            .Select(x => new Banded
-            {
-                Student = x.Student,
-                Band = x.Assessed == 0 ? MasteryBand.NoLevelYet
-                    : x.Mastered * 100 >= SchoolReporting.ProficientPercent * x.Assessed ? MasteryBand.Proficient
-                    : x.Mastered * 100 >= SchoolReporting.DevelopingPercent * x.Assessed ? MasteryBand.Developing
-                    : MasteryBand.Beginning,
-            });
-    }
+    /// <summary>
+    /// Each student with their band as of the last refresh (the share of assessed standards at mastery, in an area when
+    /// given; <see cref="StudentMasteryBand.AllAreas"/>: all standards). No row: no level yet.
+    /// </summary>
+    private static IQueryable<Banded> WithBand(AppDbContext db, IQueryable<Student> students, int areaId) =>
+        from s in students
+        join b in db.StudentMasteryBands.Where(b => b.AreaId == areaId) on s.Id equals b.StudentId into bs
+        from b in bs.DefaultIfEmpty()
+        select new Banded { Student = s, Band = b == null ? MasteryBand.NoLevelYet : b.Band };
 
     public async Task<SchoolDashboardModel?> DashboardAsync(CancellationToken ct = default) =>
         await DashboardAsync(await currentUser.GetAsync(), null, ct);
@@ -91,16 +83,19 @@ public sealed class SchoolDashboardService(
         var today = clock.Today(zone);
         var year = await clock.CurrentYearAsync(ct);
         await using var db = await dbf.CreateDbContextAsync(ct);
-        var school = await DashboardSchool(db, me, schoolId).Select(s => new { s.Id, s.Name }).FirstOrDefaultAsync(ct);
+        var school = await DashboardSchool(db, me, schoolId)
+            .Select(s => new { s.Id, s.Name, AsOf = db.SchoolStats.Where(x => x.SchoolId == s.Id).Select(x => (DateTimeOffset?)x.RefreshedAt).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
         if (school is null)
         {
             return null;
         }
+        var asOf = school.AsOf ?? await RefreshFirstAsync(db, school.Id, ct);
         var students = SchoolStudents(db, me, school.Id);
-        var banded = WithBand(db, students, null);
+        var banded = WithBand(db, students, StudentMasteryBand.AllAreas);
 
-        // Bands by grade and by every student group from one aggregate: one pass over the school's rollups, grouped by
-        // every dimension at once (a few hundred cells at most), summed per dimension here.
+        // Bands by grade and by every student group from one aggregate: the school's students joined to their band as of
+        // the last refresh, grouped by every dimension at once (a few hundred cells at most), summed per dimension here.
         var cells = await banded
             .GroupBy(b => new { b.Student.GradeLevel, b.Student.Sex, b.Student.RaceEthnicity, b.Student.EnglishLearner, b.Student.HasIep, b.Band })
             .Select(g => new BandCell(g.Key.GradeLevel, g.Key.Sex, g.Key.RaceEthnicity, g.Key.EnglishLearner, g.Key.HasIep, g.Key.Band, g.Count()))
@@ -186,15 +181,8 @@ public sealed class SchoolDashboardService(
         var (atRisk, max, withoutAdvisor, overSize) = (counts.AtRisk, counts.Max, counts.WithoutAdvisor, counts.OverSize);
         var (withoutPlan, overdueGoals, overdueStudents) = (counts.WithoutPlan, counts.OverdueGoals, counts.OverdueStudents);
 
-        // Teacher activity: evidence recorded per week in each active section of the school.
-        var activityFrom = thisWeek.AddDays(-7 * (ActivityWeekCount - 1));
-        var activitySince = new DateTimeOffset(activityFrom.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(activityFrom.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
-        var evidence = await db.Database.SqlQuery<SectionWeekRow>($"""
-            SELECT e.section_id AS section_id, (date_trunc('week', e.recorded_at AT TIME ZONE {zone.Id}))::date AS week, count(*)::int AS count
-            FROM evidence e JOIN sections sc ON sc.id = e.section_id
-            WHERE sc.school_id = {school.Id} AND e.recorded_at >= {activitySince} AND e.voided_at IS NULL
-            GROUP BY 1, 2
-            """).ToListAsync(ct);
+        // Teacher activity: evidence recorded per week in each active section of the school (as of the last refresh).
+        var (activityFrom, _) = DashboardSnapshots.ActivityStart(zone, today);
         var sections = await db.Sections.AsNoTracking().Where(s => s.SchoolId == school.Id && s.Active).OrderBy(s => s.Name)
             .Select(s => new
             {
@@ -203,9 +191,14 @@ public sealed class SchoolDashboardService(
                 Teachers = db.Users.Where(u => s.Teachers.Any(t => t.TeacherUserId == u.Id)).OrderBy(u => u.DisplayName).Select(u => u.DisplayName).ToList(),
             })
             .ToListAsync(ct);
+        var evidence = (await (from a in db.SectionWeekActivity.AsNoTracking()
+                               join sc in db.Sections on a.SectionId equals sc.Id
+                               where sc.SchoolId == school.Id && sc.Active && a.Week >= activityFrom
+                               select new { a.SectionId, a.Week, a.Evidence }).ToListAsync(ct))
+            .ToDictionary(a => (a.SectionId, a.Week), a => a.Evidence);
         var weeks = Enumerable.Range(0, ActivityWeekCount).Select(i => activityFrom.AddDays(7 * i)).ToList();
         var activity = sections.Select(s => new SectionActivity(s.Id, s.Name, string.Join(", ", s.Teachers),
-            [.. weeks.Select(w => evidence.FirstOrDefault(e => e.SectionId == s.Id && e.Week == w)?.Count ?? 0)])).ToList();
+            [.. weeks.Select(w => evidence.GetValueOrDefault((s.Id, w)))])).ToList();
 
         return new SchoolDashboardModel(
             school.Id, school.Name, byGrade.Sum(g => g.Students), byGrade, byArea, byGroup,
@@ -214,7 +207,18 @@ public sealed class SchoolDashboardService(
             flagTrend, withoutAdvisor, overSize, max, days,
             [.. checkIns.Select(a => new CheckInRate(a.Id, a.Name, a.Advisor, a.Members, a.Members * days.Count, a.Done))],
             Enum.GetValues<PlanStatus>().ToDictionary(s => s, s => byStatus.FirstOrDefault(b => b.Key == s)?.Count ?? 0),
-            withoutPlan, overdueGoals, overdueStudents, weeks, activity);
+            withoutPlan, overdueGoals, overdueStudents, weeks, activity,
+            asOf is { } at ? TimeZoneInfo.ConvertTime(at, zone) : null);
+    }
+
+    /// <summary>
+    /// A school never refreshed since it appeared (a new database, a new school) has no bands yet: refresh now, once,
+    /// waiting for a refresh running on another node rather than showing nothing. Returns the new "as of".
+    /// </summary>
+    private async Task<DateTimeOffset?> RefreshFirstAsync(AppDbContext db, int schoolId, CancellationToken ct)
+    {
+        await refresh.RefreshAsync(null, waitForLock: true, ct);
+        return await db.SchoolStats.Where(x => x.SchoolId == schoolId).Select(x => (DateTimeOffset?)x.RefreshedAt).FirstOrDefaultAsync(ct);
     }
 
     private const string NotReported = "NotReported";
@@ -232,13 +236,6 @@ public sealed class SchoolDashboardService(
         public int Count { get; init; }
     }
 
-    private sealed class SectionWeekRow
-    {
-        public int SectionId { get; init; }
-        public DateOnly Week { get; init; }
-        public int Count { get; init; }
-    }
-
     private sealed class AreaBandRow
     {
         public int AreaId { get; init; }
@@ -249,47 +246,26 @@ public sealed class SchoolDashboardService(
         public int SortOrder { get; init; }
     }
 
-    /// <summary>Framework areas: each top-level standard group with every standard below it (a recursive CTE).</summary>
+    /// <summary>
+    /// Framework areas (each top-level standard with every standard below it): the students' area bands as of the last
+    /// refresh, counted per area and band. Students with no rollup in an area are not in its row (as the drill-down).
+    /// </summary>
     private static async Task<List<BandRow>> AreasAsync(AppDbContext db, int schoolId, CancellationToken ct)
     {
         var rows = await db.Database.SqlQuery<AreaBandRow>($"""
-            WITH RECURSIVE tree AS (
-                SELECT id, id AS area_id FROM standards WHERE parent_id IS NULL
-                UNION ALL
-                SELECT s.id, t.area_id FROM standards s JOIN tree t ON s.parent_id = t.id
-            ), per_student AS (
-                SELECT r.student_id, t.area_id,
-                       count(*) FILTER (WHERE r.score IS NOT NULL) AS assessed,
-                       count(*) FILTER (WHERE r.at_mastery) AS mastered
-                FROM mastery_rollups r
-                JOIN tree t ON t.id = r.standard_id
-                JOIN students s ON s.id = r.student_id
+            WITH per_area AS (
+                SELECT b.area_id, b.band, count(*)::int AS count
+                FROM students s JOIN student_mastery_bands b ON b.student_id = s.id AND b.area_id <> {StudentMasteryBand.AllAreas}
                 WHERE s.school_id = {schoolId} AND s.active
-                GROUP BY r.student_id, t.area_id
+                GROUP BY 1, 2
             )
-            SELECT p.area_id AS area_id,
-                   CASE WHEN assessed = 0 THEN {(int)MasteryBand.NoLevelYet}
-                        WHEN mastered * 100 >= {SchoolReporting.ProficientPercent} * assessed THEN {(int)MasteryBand.Proficient}
-                        WHEN mastered * 100 >= {SchoolReporting.DevelopingPercent} * assessed THEN {(int)MasteryBand.Developing}
-                        ELSE {(int)MasteryBand.Beginning} END AS band,
-                   count(*)::int AS count,
+            SELECT p.area_id AS area_id, p.band AS band, p.count AS count,
                    f.name || ' · ' || st.code || ' ' || st.statement AS label, st.framework_id AS framework_id, st.sort_order AS sort_order
-            FROM per_student p JOIN standards st ON st.id = p.area_id JOIN competency_frameworks f ON f.id = st.framework_id
-            GROUP BY 1, 2, 4, 5, 6
+            FROM per_area p JOIN standards st ON st.id = p.area_id JOIN competency_frameworks f ON f.id = st.framework_id
             """).ToListAsync(ct);
         return [.. rows.GroupBy(r => r.AreaId).OrderBy(g => g.First().FrameworkId).ThenBy(g => g.First().SortOrder).ThenBy(g => g.Key)
             .Select(g => BandRow.Of($"area={g.Key}", g.First().Label, g.ToDictionary(r => (MasteryBand)r.Band, r => r.Count)))];
     }
-
-    /// <summary>The standards in an area: the top-level standard and everything below it.</summary>
-    private static async Task<List<int>> AreaStandardsAsync(AppDbContext db, int areaId, CancellationToken ct) =>
-        await db.Database.SqlQuery<int>($"""
-            WITH RECURSIVE tree AS (
-                SELECT id FROM standards WHERE id = {areaId} AND parent_id IS NULL
-                UNION ALL
-                SELECT s.id FROM standards s JOIN tree t ON s.parent_id = t.id
-            ) SELECT id AS "Value" FROM tree
-            """).ToListAsync(ct);
 
     private static Expression<Func<Student, bool>>? GroupPredicate(string group) => group.Split('.', 2) switch
     {
@@ -339,12 +315,18 @@ public sealed class SchoolDashboardService(
         var today = await clock.TodayAsync(ct);
         var yearId = (await clock.CurrentYearAsync(ct))?.Id ?? 0;
         await using var db = await dbf.CreateDbContextAsync(ct);
-        var schoolId = await DashboardSchool(db, me, filter.School).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
-        if (schoolId is null)
+        var school = await DashboardSchool(db, me, filter.School)
+            .Select(s => new { s.Id, Refreshed = db.SchoolStats.Any(x => x.SchoolId == s.Id) })
+            .FirstOrDefaultAsync(ct);
+        if (school is null)
         {
             return null;
         }
-        var students = SchoolStudents(db, me, schoolId.Value);
+        if (!school.Refreshed)
+        {
+            await RefreshFirstAsync(db, school.Id, ct);
+        }
+        var students = SchoolStudents(db, me, school.Id);
         if (filter.Grade is { } grade)
         {
             students = students.Where(s => s.GradeLevel == grade);
@@ -358,15 +340,16 @@ public sealed class SchoolDashboardService(
             }
             students = students.Where(predicate);
         }
-        List<int>? area = null;
+        var area = StudentMasteryBand.AllAreas;
         if (filter.Area is { } areaId)
         {
-            area = await AreaStandardsAsync(db, areaId, ct);
-            if (area.Count == 0)
+            // An area is a top-level standard; its students are those with a band in it (a rollup in the area).
+            if (!await db.Standards.AnyAsync(s => s.Id == areaId && s.ParentId == null, ct))
             {
                 return null;
             }
-            students = students.Where(s => db.MasteryRollups.Any(r => r.StudentId == s.Id && area.Contains(r.StandardId)));
+            area = areaId;
+            students = students.Where(s => db.StudentMasteryBands.Any(b => b.StudentId == s.Id && b.AreaId == areaId));
         }
         if (filter.ByGroup && SchoolReporting.Suppressed(await students.CountAsync(ct)))
         {
