@@ -1082,6 +1082,13 @@ T = {
  "District.Back": ("Back to the district view", "Volver a la vista del distrito"),
  "District.NoSuchSchool": ("This school does not exist or you may not open its dashboard.", "Esta escuela no existe o no puede abrir su panel."),
  # --- end district view block ---
+ # --- circuits (lean plan editor: one goal or milestone edited at a time) ---
+ "Plan.EditGoal": ("Edit goal", "Editar meta"),
+ "Plan.EditGoalOf": ("Edit goal: {0}", "Editar meta: {0}"),
+ "Plan.EditMilestoneOf": ("Edit milestone: {0}", "Editar hito: {0}"),
+ "Plan.DoneEditing": ("Done editing", "Terminar de editar"),
+ "Plan.NeedsFix": ("Needs a fix: use Edit.", "Necesita una corrección: use Editar."),
+ # --- end circuits block ---
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -25,6 +25,10 @@ public class PlanJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         await student.SignInAsync(AppFixture.DemoEmail(Roles.Student), DemoDistrict.Password);
         await student.GotoAsync("/student/plan");
         await student.WaitForInteractiveAsync();
+        // Goals read as text; "Edit goal" swaps in the editors of that one goal.
+        await Expect(student.GetByLabel("How I'll learn it")).ToHaveCountAsync(0);
+        await student.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Edit goal: ") }).First.ClickAsync();
+        await Expect(student.GetByLabel("How I'll learn it")).ToHaveCountAsync(1);
         var strategy = student.GetByLabel("How I'll learn it").First;
         await strategy.FillAsync("Practice problems every evening");
         await student.GetByLabel("How is it going?").FillAsync("Going well <script>alert('x')</script><img src=x onerror=alert(1)>");
