@@ -1085,6 +1085,13 @@ T = {
  # --- school dashboard pre-aggregates (dash) ---
  "Dash.AsOf": ("Mastery bands and teacher activity as of {0}; every other number is live.", "Niveles de dominio y actividad docente según los datos de las {0}; las demás cifras son en tiempo real."),
  # --- end school dashboard pre-aggregates ---
+ # --- circuits (lean plan editor: one goal or milestone edited at a time) ---
+ "Plan.EditGoal": ("Edit goal", "Editar meta"),
+ "Plan.EditGoalOf": ("Edit goal: {0}", "Editar meta: {0}"),
+ "Plan.EditMilestoneOf": ("Edit milestone: {0}", "Editar hito: {0}"),
+ "Plan.DoneEditing": ("Done editing", "Terminar de editar"),
+ "Plan.NeedsFix": ("Needs a fix: use Edit.", "Necesita una corrección: use Editar."),
+ # --- end circuits block ---
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -22,6 +22,7 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
     private readonly HubConnection hub;
     private readonly Lock gate = new();
     private readonly Dictionary<ulong, EventTarget> targets = [];
+    private readonly HashSet<int> components = [];
     private TaskCompletionSource<long> nextBatch = NewWaiter();
     private long jsObjects;
     private long calls;
@@ -63,6 +64,18 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
     }
 
     public int Batches { get; private set; }
+
+    /// <summary>Components alive in the circuit: rendered by a batch and not disposed since (what each costs the server).</summary>
+    public int Components
+    {
+        get
+        {
+            lock (gate)
+            {
+                return components.Count;
+            }
+        }
+    }
 
     /// <summary>The renderer's interop object id (0 until the server attached it).</summary>
     public long RendererInterop => rendererInterop;
@@ -219,6 +232,8 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
         {
             targets.Remove(id);
         }
+        components.UnionWith(changes.Rendered);
+        components.ExceptWith(changes.DisposedComponents);
     }
 
     private void AnswerJs(long handle, string identifier, string argsJson, int resultType)

@@ -8,7 +8,12 @@ public sealed record EventTarget(int ComponentId, string Element, string EventNa
 
 /// <summary>What one render batch did to the event handlers: new elements with handlers, handlers re-assigned on an
 /// existing element (a SetAttribute edit: the component and the event, not the element), and handlers disposed.</summary>
-public sealed record HandlerChanges(List<EventTarget> Added, List<(int ComponentId, string EventName, ulong HandlerId)> Reassigned, List<ulong> Disposed);
+public sealed record HandlerChanges(List<EventTarget> Added, List<(int ComponentId, string EventName, ulong HandlerId)> Reassigned, List<ulong> Disposed)
+{
+    /// <summary>Components the batch rendered (one diff each) and components it disposed: the circuit's live components.</summary>
+    public List<int> Rendered { get; } = [];
+    public List<int> DisposedComponents { get; } = [];
+}
 
 /// <summary>
 /// Reads just enough of Blazor's binary render batch (RenderBatchWriter's format, .NET 8+) to follow event handlers:
@@ -31,6 +36,7 @@ public static class RenderBatchReader
         var start = n - 4 * trailer;
         var updatedComponents = Int(span, start);
         var referenceFrames = Int(span, start + 4);
+        var disposedComponents = Int(span, start + 8);
         var disposedHandlers = Int(span, start + 12);
         var stringTable = Int(span, n - 4);
         var stringCount = (start - stringTable) / 4;
@@ -43,6 +49,7 @@ public static class RenderBatchReader
         {
             var diff = Int(span, updatedComponents + 4 + 4 * d);
             var componentId = Int(span, diff);
+            changes.Rendered.Add(componentId);
             var edits = Int(span, diff + 4);
             for (var e = 0; e < edits; e++)
             {
@@ -65,6 +72,11 @@ public static class RenderBatchReader
                     ReadElements(span, reference, length, componentId, FrameAt, Str, changes.Added);
                 }
             }
+        }
+        var gone = Int(span, disposedComponents);
+        for (var i = 0; i < gone; i++)
+        {
+            changes.DisposedComponents.Add(Int(span, disposedComponents + 4 + 4 * i));
         }
         var disposed = Int(span, disposedHandlers);
         for (var i = 0; i < disposed; i++)

@@ -46,6 +46,7 @@ public sealed class S6ConcurrentCircuits : IScenario
         var open = new List<Open>();
         var rows = new List<ResultRow>();
         var perCircuit = new Dictionary<Kind, (double Heap, double Rss)>();
+        var components = new Dictionary<Kind, int>();
         try
         {
             foreach (var target in steps)
@@ -80,7 +81,8 @@ public sealed class S6ConcurrentCircuits : IScenario
                 foreach (var sample in open.GroupBy(o => o.Kind).Select(g => g.First()))
                 {
                     var seen = sample.Circuit.Targets();
-                    BenchContext.Log($"  {sample.Kind}: {sample.Circuit.Batches} batches, interop {sample.Circuit.RendererInterop}, error {sample.Circuit.Error}, {seen.Count} event targets, e.g. "
+                    components.TryAdd(sample.Kind, sample.Circuit.Components);
+                    BenchContext.Log($"  {sample.Kind}: {sample.Circuit.Components} components, {sample.Circuit.Batches} batches, interop {sample.Circuit.RendererInterop}, error {sample.Circuit.Error}, {seen.Count} event targets, e.g. "
                         + string.Join(", ", seen.Take(6).Select(t => $"{t.Element}.{t.EventName}[{t.Attributes.GetValueOrDefault("aria-label")}]")));
                 }
                 var stats = await node.StatsAsync(collect: true);
@@ -103,6 +105,7 @@ public sealed class S6ConcurrentCircuits : IScenario
                     projected <= 4 * GiB,
                     $"resident {rss / 1048576.0:#,0} MiB, GC heap after full GC {stats.HeapBytes / 1048576.0:#,0} MiB ({memoryPer / 1024:0} KiB/circuit); "
                     + $"per circuit by page type (heap / resident): {Describe(perCircuit)}; "
+                    + $"components per circuit (live, one sample after opening): {string.Join(", ", components.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"))}; "
                     + $"10,000 circuits projected from this mix: {projected / GiB:0.00} GiB resident (projection)"));
             }
         }

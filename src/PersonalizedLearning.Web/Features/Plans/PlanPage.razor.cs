@@ -38,6 +38,9 @@ public sealed partial class PlanPage : IDisposable
     private int? commentGoalId;
     private string? commentError;
 
+    // The one goal or milestone whose editors are shown ("goal:{id}", "milestone:{id}"); the others read as text.
+    private string? editing;
+
     private enum SaveState
     {
         Idle,
@@ -206,6 +209,7 @@ public sealed partial class PlanPage : IDisposable
                 original = saved.Content;
                 version = saved.Version;
                 form = PlanForm.From(next);
+                editing = Renumbered(editing, saved.GoalIds, saved.MilestoneIds);
                 problems = [];
                 savedAt = Clock.Time.GetUtcNow();
                 state = PlanRules.Changes(saved.Content, next).Count > 0 ? SaveState.Pending : SaveState.Saved;
@@ -226,6 +230,7 @@ public sealed partial class PlanPage : IDisposable
                 break;
             case SaveOutcome.Invalid invalid:
                 problems = invalid.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => L[g.First().MessageKey, g.First().Arguments].Value);
+                editing = ItemToFix(problems.Keys, editing);
                 state = SaveState.Failed;
                 saveError = L["FixHighlighted"];
                 break;
@@ -305,7 +310,7 @@ public sealed partial class PlanPage : IDisposable
 
     private void AddGoal()
     {
-        form!.AddGoal(today.AddDays(42));
+        editing = $"goal:{form!.AddGoal(today.AddDays(42)).Id}";
         Changed();
     }
 
@@ -317,8 +322,28 @@ public sealed partial class PlanPage : IDisposable
 
     private void AddMilestone()
     {
-        form!.AddMilestone(today.AddDays(14));
+        editing = $"milestone:{form!.AddMilestone(today.AddDays(14)).Id}";
         Changed();
+    }
+
+    private void Edit(string? item) => editing = item;
+
+    /// <summary>A new goal or milestone being edited keeps its editors open after its first save gives it an id.</summary>
+    internal static string? Renumbered(string? item, IReadOnlyDictionary<int, int> goalIds, IReadOnlyDictionary<int, int> milestoneIds)
+    {
+        if (item?.Split(':') is not [var kind, var raw] || !int.TryParse(raw, CultureInfo.InvariantCulture, out var id))
+        {
+            return item;
+        }
+        var ids = kind == "goal" ? goalIds : milestoneIds;
+        return ids.TryGetValue(id, out var saved) ? $"{kind}:{saved}" : item;
+    }
+
+    /// <summary>After a refused save, open the item the first problem is about (unless the open one has a problem).</summary>
+    internal static string? ItemToFix(IEnumerable<string> problemFields, string? open)
+    {
+        var items = problemFields.Select(f => f.Split(':')).Where(p => p.Length == 3).Select(p => $"{p[0]}:{p[1]}").ToList();
+        return open is not null && items.Contains(open) ? open : items.FirstOrDefault() ?? open;
     }
 
     private void RemoveMilestone(MilestoneForm milestone)
