@@ -57,7 +57,7 @@ public sealed class PlanEditing(
                 .FromSql($"SELECT p.*, p.xmin FROM learning_plans p WHERE p.student_id = {studentId} AND p.school_year_id = {year.Id} FOR UPDATE")
                 .Include(p => p.Goals).ThenInclude(g => g.Standards).Include(p => p.Milestones)
                 .AsSingleQuery()
-                .FirstOrDefaultAsync(ct);
+                .SingleOrDefaultAsync(ct);
         if (rel is null || plan is null)
         {
             await audit.DeniedAsync(me, studentId, "plan-edit");
