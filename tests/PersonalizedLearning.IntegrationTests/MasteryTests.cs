@@ -105,6 +105,71 @@ public class MasteryTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_write_chosen_as_a_deadlock_victim_is_retried_and_recorded_once()
+    {
+        var a = await ArrangeAsync();
+        var standard = a.Standards[7];
+        var student = a.Students[4];
+        var before = await EvidenceCountAsync(student, standard);
+        var key = Guid.NewGuid();
+
+        // Another session holds the pair's lock, so the write waits for it after taking its evidence table lock.
+        await using var other = new Npgsql.NpgsqlConnection(fixture.Db.Owner);
+        await other.OpenAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand(
+            $"SET deadlock_timeout = '10s'; BEGIN; SELECT pg_advisory_xact_lock({student}, {standard});", other))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+        var write = Task.Run(async () =>
+        {
+            await using var scope = await fixture.App.ScopeForAsync(Teacher);
+            return await fixture.Service<EvidenceService>(scope).RecordForStudentAsync(
+                new StudentEvidence(student, standard, a.SectionId, 3m, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1)), key));
+        });
+        var waiting = $"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'";
+        for (var i = 0; i < 200 && await CountAsync(waiting) == 0; i++)
+        {
+            await Task.Delay(25);
+        }
+        Assert.Equal(1, await CountAsync(waiting));
+
+        // Now the other session waits for the write's table lock: a deadlock, and the write (whose 1 s deadlock check
+        // comes first) is its victim. The write is retried as a whole and waits until the other session ends.
+        await using (var cycle = new Npgsql.NpgsqlCommand("LOCK TABLE evidence IN SHARE MODE; COMMIT;", other))
+        {
+            await cycle.ExecuteNonQueryAsync();
+        }
+        var result = await write;
+
+        Assert.True(result.Succeeded, result.ErrorKey);
+        Assert.Equal(before + 1, await EvidenceCountAsync(student, standard));
+        Assert.Equal(1, await CountAsync($"SELECT count(*) FROM evidence WHERE external_id = '{EvidenceService.KeyFor(key, student)}'"));
+        await AssertRollupMatchesEvidenceAsync(student, standard);
+        // No connection of the app is left inside a transaction.
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+    }
+
+    [Fact]
+    public async Task A_refused_write_leaves_no_open_transaction_and_the_next_write_succeeds()
+    {
+        var a = await ArrangeAsync();
+        var standard = a.Standards[8];
+        var total = await CountAsync("SELECT count(*) FROM evidence");
+
+        // Refused after the read round trip (outside the teacher's sections; off the scale): nothing written, and the
+        // transaction the read started is ended, so the pooled connection is clean for the next write.
+        Assert.Equal("NotFoundBody", (await RecordAsync(a.SectionId, standard, Guid.NewGuid(), (a.Outsider, 3m))).ErrorKey);
+        Assert.Equal("Mastery.Problem.ScoreOutOfScale", (await RecordAsync(a.SectionId, standard, Guid.NewGuid(), (a.Students[0], 9m))).ErrorKey);
+        Assert.Equal(total, await CountAsync("SELECT count(*) FROM evidence"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+
+        Assert.True((await RecordAsync(a.SectionId, standard, Guid.NewGuid(), (a.Students[0], 2m))).Succeeded);
+        Assert.Equal(total + 1, await CountAsync("SELECT count(*) FROM evidence"));
+        await AssertRollupMatchesEvidenceAsync(a.Students[0], standard);
+    }
+
+    [Fact]
     public async Task A_teacher_cannot_record_or_read_evidence_for_a_student_outside_their_sections()
     {
         var a = await ArrangeAsync();

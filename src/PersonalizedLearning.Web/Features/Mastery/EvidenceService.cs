@@ -117,83 +117,128 @@ public sealed class EvidenceService(
         var now = new DateTimeOffset(utcNow.UtcTicks - (utcNow.UtcTicks % 10), TimeSpan.Zero);
         var observedAt = observedOn == today ? now : Noon(observedOn, zone);
         var studentIds = scores.Select(s => s.StudentId).ToHashSet();
+        if (!me.Is(Roles.Teacher))
+        {
+            return await DeniedAsync(me, studentIds);
+        }
 
         try
         {
-            var outcome = await dbf.InTransactionAsync(async (db, token) =>
+            // The whole write is retried on a transient failure (a broken connection, a deadlock, a serialization
+            // failure), as the app's execution strategy retries InTransactionAsync. A commit whose outcome was unknown
+            // is retried with the same idempotency key, so it records nothing twice: the read finds it done.
+            for (var attempt = 0; ; attempt++)
             {
-                if (!me.Is(Roles.Teacher))
+                try
                 {
-                    return Result.Fail("NotFoundBody");
-                }
-                // Three round trips (EvidenceWrite): BEGIN + the read batch (locks, framework, students through the
-                // access rule with the idempotency check, the pairs' evidence and rollups); the write batch (evidence,
-                // rollups, audit rows, alerts); COMMIT. The change event goes out after the commit (ChangeFeed), so it
-                // never holds this commit back.
-                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                var prefix = KeyFor(key, 0)[..^1];
-                var read = await EvidenceWrite.ReadAsync(connection, standardId, [.. studentIds.Order()], me.UserId, sectionId, prefix, token);
-                var framework = read.Framework;
-                if (read.Students.Count != studentIds.Count || framework is null || framework.Levels.Count == 0
-                    || read.Students.Values.Any(s => s.DistrictId != framework.DistrictId))
-                {
-                    return Result.Fail("NotFoundBody");
-                }
-                var (low, high) = (framework.Levels.Min(l => l.Points), framework.Levels.Max(l => l.Points));
-                if (scores.Any(s => s.Score < low || s.Score > high))
-                {
-                    return Result.Fail("Mastery.Problem.ScoreOutOfScale", low, high);
-                }
-                var fresh = scores.Where(s => !read.Students[s.StudentId].Done).ToList();
-                if (fresh.Count == 0)
-                {
-                    return Result.Ok;
-                }
-
-                var rows = new List<EvidenceWrite.NewEvidence>(fresh.Count);
-                var alerts = new List<PendingAlert>();
-                foreach (var s in fresh)
-                {
-                    var student = read.Students[s.StudentId];
-                    // The pair's evidence as committed (read under its lock) plus this one, which gets the highest id.
-                    List<ScoredEvidence> all = [.. student.Evidence, new ScoredEvidence(long.MaxValue, s.Score, observedAt, now)];
-                    var result = MasteryCalculator.Calculate(all, framework.Method, framework.Parameter, framework.MasteryPoints);
-                    rows.Add(new EvidenceWrite.NewEvidence(s.StudentId, s.Score, s.Note?.Trim() ?? "", KeyFor(key, s.StudentId),
-                        result, all.Count, all.Max(e => e.ObservedAt)));
-                    // Family alerts (level reached, dropped below mastery) commit with the evidence.
-                    if (AlertWriter.MasteryChanged(s.StudentId, standardId, student.RollupScore, result.Score, framework.Levels, framework.Code, now) is { } alert)
+                    var outcome = await WriteOnceAsync(me, sectionId, standardId, key, scores, studentIds, observedAt, now, ct);
+                    if (outcome.Succeeded)
                     {
-                        alerts.Add(alert);
+                        logger.LogInformation("Evidence on standard {StandardId} recorded for {Count} students by {UserId}",
+                            standardId, scores.Count, me.UserId);
                     }
+                    else if (outcome.ErrorKey == "NotFoundBody")
+                    {
+                        return await DeniedAsync(me, studentIds);
+                    }
+                    return outcome;
                 }
-                var alerted = await EvidenceWrite.WriteAsync(connection, standardId, sectionId, me.UserId, me.RoleList,
-                    observedAt, now, framework, rows, alerts, token);
-                await ChangeFeed.NotifyAsync(db, rows.Select(r => r.StudentId), "evidence", token);
-                await ChangeFeed.NotifyAsync(db, alerted, "alert", token);
-                return Result.Ok;
-            }, ct);
-            if (outcome.Succeeded)
-            {
-                logger.LogInformation("Evidence on standard {StandardId} recorded for {Count} students by {UserId}",
-                    standardId, scores.Count, me.UserId);
-            }
-            else if (outcome.ErrorKey == "NotFoundBody")
-            {
-                foreach (var id in studentIds)
+                catch (Exception ex) when (attempt < MaxRetries && IsTransient(ex) && !ct.IsCancellationRequested)
                 {
-                    await audit.DeniedAsync(me, id, "evidence-record");
+                    logger.LogWarning(ex, "Evidence write on standard {StandardId} failed transiently (attempt {Attempt}); retrying",
+                        standardId, attempt + 1);
+                    await Task.Delay(TimeSpan.FromMilliseconds(50 << (2 * attempt)), ct);
                 }
             }
-            return outcome;
         }
         catch (PostgresException pg) when (IsSameSubmission(pg))
         {
             // The same submission committed concurrently (a double click racing itself): it is recorded once.
             return Result.Ok;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException pg && IsSameSubmission(pg))
+    }
+
+    /// <summary>Retries of a write after a transient failure (the app's execution strategy allows as many).</summary>
+    private const int MaxRetries = 3;
+
+    /// <summary>What the app's execution strategy retries: Npgsql's transient errors and timeouts.</summary>
+    private static bool IsTransient(Exception ex) => ex is NpgsqlException npgsql ? npgsql.IsTransient : ex is TimeoutException;
+
+    private async Task<Result> DeniedAsync(Viewer me, IEnumerable<int> studentIds)
+    {
+        foreach (var id in studentIds)
         {
+            await audit.DeniedAsync(me, id, "evidence-record");
+        }
+        return Result.Fail("NotFoundBody");
+    }
+
+    /// <summary>
+    /// One attempt: two round trips on a pooled connection, no EF change tracking or EF transaction (EvidenceWrite):
+    /// BEGIN + the read batch (locks, framework, students through the access rule with the idempotency check, the
+    /// pairs' evidence and rollups); the write batch (evidence, rollups, audit rows, alerts) + COMMIT. The change
+    /// events go to this node's publisher once the commit returned, so they never hold the commit back.
+    /// </summary>
+    private async Task<Result> WriteOnceAsync(
+        Viewer me, int? sectionId, int standardId, Guid key, IReadOnlyList<(int StudentId, decimal Score, string? Note)> scores,
+        HashSet<int> studentIds, DateTimeOffset observedAt, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await dbf.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var committed = false;
+        try
+        {
+            var prefix = KeyFor(key, 0)[..^1];
+            var read = await EvidenceWrite.ReadAsync(connection, standardId, [.. studentIds.Order()], me.UserId, sectionId, prefix, ct);
+            var framework = read.Framework;
+            if (read.Students.Count != studentIds.Count || framework is null || framework.Levels.Count == 0
+                || read.Students.Values.Any(s => s.DistrictId != framework.DistrictId))
+            {
+                await EvidenceWrite.RollbackAsync(connection);
+                return Result.Fail("NotFoundBody");
+            }
+            var (low, high) = (framework.Levels.Min(l => l.Points), framework.Levels.Max(l => l.Points));
+            if (scores.Any(s => s.Score < low || s.Score > high))
+            {
+                await EvidenceWrite.RollbackAsync(connection);
+                return Result.Fail("Mastery.Problem.ScoreOutOfScale", low, high);
+            }
+            var fresh = scores.Where(s => !read.Students[s.StudentId].Done).ToList();
+            if (fresh.Count == 0)
+            {
+                await EvidenceWrite.RollbackAsync(connection);
+                return Result.Ok;
+            }
+
+            var rows = new List<EvidenceWrite.NewEvidence>(fresh.Count);
+            var alerts = new List<PendingAlert>();
+            foreach (var s in fresh)
+            {
+                var student = read.Students[s.StudentId];
+                // The pair's evidence as committed (read under its lock) plus this one, which gets the highest id.
+                List<ScoredEvidence> all = [.. student.Evidence, new ScoredEvidence(long.MaxValue, s.Score, observedAt, now)];
+                var result = MasteryCalculator.Calculate(all, framework.Method, framework.Parameter, framework.MasteryPoints);
+                rows.Add(new EvidenceWrite.NewEvidence(s.StudentId, s.Score, s.Note?.Trim() ?? "", KeyFor(key, s.StudentId),
+                    result, all.Count, all.Max(e => e.ObservedAt)));
+                // Family alerts (level reached, dropped below mastery) commit with the evidence.
+                if (AlertWriter.MasteryChanged(s.StudentId, standardId, student.RollupScore, result.Score, framework.Levels, framework.Code, now) is { } alert)
+                {
+                    alerts.Add(alert);
+                }
+            }
+            var alerted = await EvidenceWrite.WriteAsync(connection, standardId, sectionId, me.UserId, me.RoleList,
+                observedAt, now, framework, rows, alerts, ct);
+            committed = true;
+            // Committed: the change events go out through this node's publisher (no transaction is open on the context).
+            await ChangeFeed.NotifyAsync(db, rows.Select(r => r.StudentId), "evidence", ct);
+            await ChangeFeed.NotifyAsync(db, alerted, "alert", ct);
             return Result.Ok;
+        }
+        catch (Exception) when (!committed)
+        {
+            await EvidenceWrite.RollbackAsync(connection);
+            throw;
         }
     }
 

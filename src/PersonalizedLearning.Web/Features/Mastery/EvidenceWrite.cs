@@ -6,58 +6,69 @@ using PersonalizedLearning.Web.Features.Family;
 namespace PersonalizedLearning.Web.Features.Mastery;
 
 /// <summary>
-/// The statements of one interactive evidence write (<see cref="EvidenceService"/>), as two prepared batches on the
-/// transaction's connection, so a write is three round trips: (1) <c>BEGIN</c> with the read batch — the evidence
-/// table in ROW EXCLUSIVE mode, the pairs' advisory locks and the framework, then the levels, the students through the
-/// access rule with the idempotency check, the pairs' evidence and their rollups; (2) the write batch — the evidence
-/// rows, the rollups (computed in memory by <see cref="MasteryCalculator"/>), the audit rows and any family alerts;
-/// (3) <c>COMMIT</c>. Statements of a batch run one after another, each with its own snapshot (READ COMMITTED), so
-/// every read after the lock statement sees all evidence a writer that held a pair's lock before us committed.
+/// The statements of one interactive evidence write (<see cref="EvidenceService"/>), as two prepared batches on a
+/// pooled connection, so a write is TWO round trips and its own transaction: (1) the read batch — <c>BEGIN</c>, the
+/// evidence table in ROW EXCLUSIVE mode, the pairs' advisory locks and the framework, then the levels, the students
+/// through the access rule with the idempotency check, the pairs' evidence and their rollups; (2) the write batch —
+/// the evidence rows, the rollups (computed in memory by <see cref="MasteryCalculator"/>), the audit rows, any family
+/// alerts and <c>COMMIT</c>. Statements of a batch run one after another, each with its own snapshot (READ
+/// COMMITTED), so every read after the lock statement sees all evidence a writer that held a pair's lock before us
+/// committed. A statement that fails makes the server skip the rest of its batch (the <c>COMMIT</c> included), so a
+/// failed write batch never commits half; <see cref="RollbackAsync"/> then ends the transaction.
 /// The access rule is the teacher branch of <see cref="Infrastructure.StudentAccess.VisibleTo"/> narrowed to the
 /// write: an active student actively enrolled in an active section (the given one, if any) the viewer teaches; a
-/// student outside it returns no row, and so is "not found".
+/// student outside it returns no row, and so is "not found". It is evaluated by the database in the write's own
+/// transaction, against current data, on every write (nothing about access is cached).
 /// </summary>
 internal static class EvidenceWrite
 {
     // $1 standard, $2 students (ascending), $3 teacher (user id), $4 section or null, $5 idempotency key prefix.
+    // One enrollment per student is probed through the student's own index (LIMIT 1 keeps the probe per student: a
+    // generic plan would otherwise hash the teacher's whole roster), then the section and the teacher by primary key.
     private const string Allowed = """
         allowed AS (
             SELECT st.id, st.district_id FROM students st
-            WHERE st.id = ANY($2) AND st.active
-              AND EXISTS (
+            CROSS JOIN LATERAL (
                 SELECT 1 FROM enrollments en
                 JOIN sections sec ON sec.id = en.section_id AND sec.active
                 JOIN section_teachers t ON t.section_id = sec.id AND t.teacher_user_id = $3
-                WHERE en.student_id = st.id AND en.active AND ($4::int IS NULL OR en.section_id = $4)))
+                WHERE en.student_id = st.id AND en.active AND ($4::int IS NULL OR en.section_id = $4)
+                LIMIT 1) taught
+            WHERE st.id = ANY($2) AND st.active)
         """;
 
     private static readonly string[] ReadStatements =
     [
+        // The transaction starts with the batch (no round trip of its own).
+        "BEGIN",
         // A bulk import holds SHARE ROW EXCLUSIVE on evidence from its "already there" check to its commit: taking
         // the insert's own lock mode first means a write never reads a pair's evidence while an import is adding to it.
         "LOCK TABLE evidence IN ROW EXCLUSIVE MODE",
         // The pairs' transaction-scoped advisory locks, in ascending student order (two class submissions cannot
-        // deadlock), taken once by the uncorrelated sub-select, and the standard's framework.
+        // deadlock), taken once by the uncorrelated sub-select, and the standard's framework with its levels.
         """
         SELECT f.district_id, f.method, f.method_parameter, f.method_version, s.code,
-               (SELECT count(pg_advisory_xact_lock(u.s, $1)) FROM unnest($2) WITH ORDINALITY AS u(s, n))
+               (SELECT count(pg_advisory_xact_lock(u.s, $1)) FROM unnest($2) WITH ORDINALITY AS u(s, n)),
+               l.points, l.names, l.mastery
         FROM standards s JOIN competency_frameworks f ON f.id = s.framework_id
+        CROSS JOIN LATERAL (
+            SELECT array_agg(l.points ORDER BY l.points) AS points, array_agg(l.name ORDER BY l.points) AS names,
+                   array_agg(l.is_mastery ORDER BY l.points) AS mastery
+            FROM mastery_levels l WHERE l.framework_id = f.id) l
         WHERE s.id = $1
         """,
-        "SELECT l.points, l.name, l.is_mastery FROM mastery_levels l JOIN standards s ON s.framework_id = l.framework_id WHERE s.id = $1 ORDER BY l.points",
+        // The students through the access rule, each with the idempotency check, its rollup's score (has_rollup
+        // false: none yet) and the pair's evidence (not voided) as parallel arrays: one statement, one row per student.
         $"""
         WITH {Allowed}
-        SELECT a.id, a.district_id, EXISTS (SELECT 1 FROM evidence e WHERE e.external_id = $5 || a.id::text)
+        SELECT a.id, a.district_id, EXISTS (SELECT 1 FROM evidence e WHERE e.external_id = $5 || a.id::text),
+               r.has IS NOT NULL, r.score, ev.ids, ev.scores, ev.observed, ev.recorded
         FROM allowed a
-        """,
-        $"""
-        WITH {Allowed}
-        SELECT e.student_id, e.id, e.score, e.observed_at, e.recorded_at
-        FROM allowed a JOIN evidence e ON e.student_id = a.id AND e.standard_id = $1 AND e.voided_at IS NULL
-        """,
-        $"""
-        WITH {Allowed}
-        SELECT r.student_id, r.score FROM allowed a JOIN mastery_rollups r ON r.student_id = a.id AND r.standard_id = $1
+        LEFT JOIN LATERAL (SELECT true AS has, r.score FROM mastery_rollups r WHERE r.student_id = a.id AND r.standard_id = $1) r ON true
+        CROSS JOIN LATERAL (
+            SELECT array_agg(e.id ORDER BY e.id) AS ids, array_agg(e.score ORDER BY e.id) AS scores,
+                   array_agg(e.observed_at ORDER BY e.id) AS observed, array_agg(e.recorded_at ORDER BY e.id) AS recorded
+            FROM evidence e WHERE e.student_id = a.id AND e.standard_id = $1 AND e.voided_at IS NULL) ev
         """,
     ];
 
@@ -80,65 +91,45 @@ internal static class EvidenceWrite
         string keyPrefix, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
-        for (var i = 0; i < ReadStatements.Length; i++)
-        {
-            // Positional parameters: the lock takes none, the framework $1 and $2, the levels $1, the rest all five.
-            var command = new NpgsqlBatchCommand(ReadStatements[i]);
-            if (i > 0)
-            {
-                command.Parameters.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = standardId });
-            }
-            if (i == 1 || i > 2)
-            {
-                command.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = orderedStudentIds });
-            }
-            if (i > 2)
-            {
-                command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = teacherUserId });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = sectionId is { } id ? id : DBNull.Value });
-                command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = keyPrefix });
-            }
-            batch.BatchCommands.Add(command);
-        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ReadStatements[0]));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ReadStatements[1]));
+        batch.BatchCommands.Add(Command(ReadStatements[2], Int(standardId), Ints(orderedStudentIds)));
+        batch.BatchCommands.Add(Command(ReadStatements[3], Int(standardId), Ints(orderedStudentIds), Text(teacherUserId),
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = sectionId is { } section ? section : DBNull.Value },
+            Text(keyPrefix)));
         // Prepared statements persist on the pooled physical connection: after its first write, no parse or plan.
         await batch.PrepareAsync(ct);
         await using var reader = await batch.ExecuteReaderAsync(ct);
 
-        (int DistrictId, MasteryMethod Method, int Parameter, int Version, string Code)? head = null;
+        Framework? framework = null;
         if (await reader.ReadAsync(ct))
         {
-            head = (reader.GetInt32(0), Enum.Parse<MasteryMethod>(reader.GetString(1)), reader.GetInt32(2), reader.GetInt32(3), reader.GetString(4));
+            var points = reader.IsDBNull(6) ? [] : reader.GetFieldValue<decimal[]>(6);
+            var names = reader.IsDBNull(7) ? [] : reader.GetFieldValue<string[]>(7);
+            var mastery = reader.IsDBNull(8) ? [] : reader.GetFieldValue<bool[]>(8);
+            framework = new Framework(reader.GetInt32(0), Enum.Parse<MasteryMethod>(reader.GetString(1)), reader.GetInt32(2),
+                reader.GetInt32(3), reader.GetString(4), [.. points.Select((p, i) => (p, names[i], mastery[i]))]);
         }
         await reader.NextResultAsync(ct);
-        var levels = new List<(decimal Points, string Name, bool IsMastery)>();
+        var students = new Dictionary<int, Student>(orderedStudentIds.Length);
         while (await reader.ReadAsync(ct))
         {
-            levels.Add((reader.GetDecimal(0), reader.GetString(1), reader.GetBoolean(2)));
+            var evidence = new List<ScoredEvidence>();
+            if (!reader.IsDBNull(5))
+            {
+                var ids = reader.GetFieldValue<long[]>(5);
+                var scores = reader.GetFieldValue<decimal[]>(6);
+                var observed = reader.GetFieldValue<DateTimeOffset[]>(7);
+                var recorded = reader.GetFieldValue<DateTimeOffset[]>(8);
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    evidence.Add(new ScoredEvidence(ids[i], scores[i], observed[i], recorded[i]));
+                }
+            }
+            var studentId = reader.GetInt32(0);
+            students[studentId] = new Student(studentId, reader.GetInt32(1), reader.GetBoolean(2), evidence, reader.GetBoolean(3),
+                reader.IsDBNull(4) ? null : reader.GetDecimal(4));
         }
-        await reader.NextResultAsync(ct);
-        var rows = new List<(int Id, int DistrictId, bool Done)>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add((reader.GetInt32(0), reader.GetInt32(1), reader.GetBoolean(2)));
-        }
-        await reader.NextResultAsync(ct);
-        var evidence = new List<(int StudentId, ScoredEvidence Scored)>();
-        while (await reader.ReadAsync(ct))
-        {
-            evidence.Add((reader.GetInt32(0), new ScoredEvidence(reader.GetInt64(1), reader.GetDecimal(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4))));
-        }
-        await reader.NextResultAsync(ct);
-        var rollups = new Dictionary<int, decimal?>();
-        while (await reader.ReadAsync(ct))
-        {
-            rollups[reader.GetInt32(0)] = reader.IsDBNull(1) ? null : reader.GetDecimal(1);
-        }
-
-        var byStudent = evidence.ToLookup(e => e.StudentId, e => e.Scored);
-        var students = rows.ToDictionary(r => r.Id, r => new Student(r.Id, r.DistrictId, r.Done, [.. byStudent[r.Id]],
-            rollups.ContainsKey(r.Id), rollups.GetValueOrDefault(r.Id)));
-        var framework = head is { } h ? new Framework(h.DistrictId, h.Method, h.Parameter, h.Version, h.Code, levels) : null;
         return new ReadResult(framework, students);
     }
 
@@ -168,8 +159,9 @@ internal static class EvidenceWrite
         """;
 
     /// <summary>
-    /// Writes the evidence rows, their pairs' rollups, one audit row per student and the alerts, in one round trip.
-    /// Returns the students who got a new alert.
+    /// Writes the evidence rows, their pairs' rollups, one audit row per student and the alerts, and commits, in one
+    /// round trip. Returns the students who got a new alert. When it throws, the transaction did not commit, or (the
+    /// connection broke) its outcome is unknown: a retry with the same idempotency key records nothing twice.
     /// </summary>
     public static async Task<List<int>> WriteAsync(
         NpgsqlConnection connection, int standardId, int? sectionId, string teacherUserId, string teacherRoles,
@@ -196,10 +188,11 @@ internal static class EvidenceWrite
             raise.Parameters.AddRange(AlertWriter.RaiseParameters(alerts, now));
             batch.BatchCommands.Add(raise);
         }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.PrepareAsync(ct);
         var alerted = new List<int>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        // The inserts return no rows; the alert statement's result set is the last one.
+        // The inserts and the commit return no rows; only the alert statement's result set has any.
         do
         {
             while (await reader.ReadAsync(ct))
@@ -209,6 +202,25 @@ internal static class EvidenceWrite
         }
         while (await reader.NextResultAsync(ct));
         return alerted;
+    }
+
+    /// <summary>Ends the write's transaction without writing (a refusal, a submission already recorded, or after a
+    /// failed statement). A no-op on a broken connection; the pool discards it.</summary>
+    public static async Task RollbackAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke: the server ends the transaction with the session.
+        }
     }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
