@@ -113,8 +113,8 @@ internal static class PlanTextSave
         var revisionChanges = coalesce ? PlanEditing.Coalesce(last!.Changes, changes) : [.. changes];
         var auditRow = audit.Row(me, studentId, "plan-edit");
 
-        // One statement, one implicit transaction: every part is conditional on the version guard (the plan CTE).
-        var version = await db.Database.SqlQueryRaw<uint>(WriteSql,
+        // One statement, one implicit transaction (xmin comes back as bigint: EF reads a bare uint column as bigint): every part is conditional on the version guard (the plan CTE).
+        var version = await db.Database.SqlQueryRaw<long>(WriteSql,
                 Parameter("plan", row.Id), Xid("version", row.Version),
                 Parameter("aspirations", saved.Aspirations), Parameter("reflection", saved.Reflection),
                 Parameter("now", now), Parameter("coalesce", coalesce), Parameter("last", last?.Id ?? 0L),
@@ -128,7 +128,7 @@ internal static class PlanTextSave
             return (Attempt.Raced, null);
         }
         await ChangeFeed.NotifyAsync(db, [studentId], "plan", ct);
-        return (Attempt.Done, new SaveOutcome.Saved(version[0], saved, merged, new Dictionary<int, int>(), new Dictionary<int, int>()));
+        return (Attempt.Done, new SaveOutcome.Saved((uint)version[0], saved, merged, new Dictionary<int, int>(), new Dictionary<int, int>()));
     }
 
     /// <summary>Goals and milestones as the editor found them: only aspirations and reflection may differ.</summary>
@@ -149,7 +149,7 @@ internal static class PlanTextSave
         audited AS (
             INSERT INTO access_audit (at, user_id, role, student_id, action, outcome)
             SELECT @audit_at, @user, @audit_role, @student, @action, @outcome FROM plan)
-        SELECT xmin AS "Value" FROM plan
+        SELECT xmin::text::bigint AS "Value" FROM plan
         """;
 
     private static NpgsqlParameter<T> Parameter<T>(string name, T value) => new(name, value);
