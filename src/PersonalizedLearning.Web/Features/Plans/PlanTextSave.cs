@@ -67,6 +67,7 @@ internal static class PlanTextSave
                     .Select(r => new LastRevision(r.Id, r.UserId, r.Role, r.StartedAt, r.At, r.Changes,
                         db.PlanSignOffs.Any(s => s.PlanId == p.Id && s.At > r.At)))
                     .FirstOrDefault()))
+            .AsSingleQuery() // a plan has a handful of goals and milestones: one round trip beats one per collection
             .SingleOrDefaultAsync(ct);
         if (row is null || !PlanWorkflow.CanEdit(row.Status, rel.Actor))
         {
