@@ -14,7 +14,8 @@ namespace PersonalizedLearning.Bench.Scenarios;
 /// xmin behind the plan's row lock, three-way merge, revision, audit; change event after the commit). Each editor autosaves every 1.2 s (the page's debounce).
 /// Afterwards every plan is read back: both fields must hold their editor's last saved text (0 lost updates).
 /// Reference: the same pacing and concurrency doing a raw UPDATE of the plan row plus an INSERT of a revision row in
-/// one transaction.
+/// one transaction. A reported row beside the goal row runs the first fifth of the same editors at the same pacing, on
+/// both paths, right after the full load: what one node sustains, without changing the goal row.
 /// </summary>
 public sealed class S7PlanSaves : IScenario
 {
