@@ -62,6 +62,45 @@ public class PlanTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Student_and_advisor_typing_in_the_plan_text_at_once_lose_nothing_and_every_save_is_audited_and_in_history()
+    {
+        var (studentId, _) = await OpenAsync(Student);
+        await SetStatusAsync(studentId, PlanStatus.Draft);
+        var (_, plan) = await OpenAsync(Student);
+        var auditBefore = await PlanEditAuditCountAsync(studentId);
+        var (studentVersion, studentSeen) = (plan.Version, plan.Content);
+        var (advisorVersion, advisorSeen) = (plan.Version, plan.Content);
+
+        // Both autosave at the same moment, round after round, each from the version their own last save returned.
+        for (var i = 0; i < 8; i++)
+        {
+            var byStudent = Task.Run(() => SaveAsync(Student, studentId, studentVersion, studentSeen, studentSeen with { Aspirations = $"Aspiration {i}" }));
+            var byAdvisor = Task.Run(() => SaveAsync(Advisor, studentId, advisorVersion, advisorSeen, advisorSeen with { Reflection = $"Reflection {i}" }));
+            var student = Assert.IsType<SaveOutcome.Saved>(await byStudent);
+            var advisor = Assert.IsType<SaveOutcome.Saved>(await byAdvisor);
+            Assert.Equal($"Aspiration {i}", student.Content.Aspirations);
+            Assert.Equal($"Reflection {i}", advisor.Content.Reflection);
+            (studentVersion, studentSeen) = (student.Version, student.Content);
+            (advisorVersion, advisorSeen) = (advisor.Version, advisor.Content);
+        }
+
+        var (_, now) = await OpenAsync(Student);
+        Assert.Equal("Aspiration 7", now.Content.Aspirations);
+        Assert.Equal("Reflection 7", now.Content.Reflection);
+        Assert.Equal(plan.Content.Goals.Count, now.Content.Goals.Count);
+        Assert.Equal(auditBefore + 16, await PlanEditAuditCountAsync(studentId));
+        // The newest revision's snapshot is exactly what the plan holds.
+        var snapshot = (await fixture.QueryAsync<string>(
+            "SELECT (snapshot->>'aspirations') || '|' || (snapshot->>'reflection') FROM plan_revisions WHERE plan_id = @p0 ORDER BY at DESC, id DESC LIMIT 1",
+            plan.PlanId)).Single();
+        Assert.Equal("Aspiration 7|Reflection 7", snapshot);
+        await using var scope = await fixture.App.ScopeForAsync(Student);
+        var history = await fixture.Service<PlanService>(scope).HistoryAsync(studentId);
+        Assert.Contains(history, h => h.Role == Roles.Student && h.Changes.Any(c => c.Field == "aspirations" && c.To == "Aspiration 7"));
+        Assert.Contains(history, h => h.Role == Roles.Advisor && h.Changes.Any(c => c.Field == "reflection" && c.To == "Reflection 7"));
+    }
+
+    [Fact]
     public async Task Every_save_is_in_the_history_and_quick_autosaves_by_one_person_coalesce()
     {
         var (studentId, plan) = await OpenAsync(Student);
@@ -195,6 +234,9 @@ public class PlanTests(AppFixture fixture) : IClassFixture<AppFixture>
 
     private async Task<long> RevisionCountAsync(int planId) =>
         (await fixture.QueryAsync<long>("SELECT count(*) FROM plan_revisions WHERE plan_id = @p0", planId)).Single();
+
+    private async Task<long> PlanEditAuditCountAsync(int studentId) =>
+        (await fixture.QueryAsync<long>("SELECT count(*) FROM access_audit WHERE student_id = @p0 AND action = 'plan-edit'", studentId)).Single();
 
     private async Task SetStatusAsync(int studentId, PlanStatus status)
     {

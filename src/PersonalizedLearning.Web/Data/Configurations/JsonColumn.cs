@@ -9,6 +9,9 @@ internal static class JsonColumn
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The JSON a jsonb value-object column holds (for statements written in SQL, e.g. the plan's quick save).</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
     /// <summary>Stores a value object as jsonb via System.Text.Json; compared by its JSON, so edits are detected.</summary>
     public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class =>
         property.HasColumnType("jsonb").HasConversion(

@@ -27,8 +27,23 @@ public sealed class PlanEditing(
     public async Task<SaveOutcome> SaveAsync(int studentId, uint originalVersion, PlanContent original, PlanContent mine, CancellationToken ct = default)
     {
         var me = await currentUser.GetAsync();
-        var year = await clock.CurrentYearAsync(ct);
         var today = await clock.TodayAsync(ct);
+        // Typing in the plan's own text (the common autosave) takes the quick path: no lock held across round trips.
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await using var db = await dbf.CreateDbContextAsync(ct);
+            var (result, outcome) = await PlanTextSave.TryAsync(db, me, today, studentId, originalVersion, original, mine, audit, clock.Time, ct);
+            if (result == PlanTextSave.Attempt.Done)
+            {
+                logger.LogInformation("Plan of student {StudentId} saved by {UserId} (text)", studentId, me.UserId);
+                return outcome!;
+            }
+            if (result == PlanTextSave.Attempt.NotQuick)
+            {
+                break;
+            }
+        }
+        var year = await clock.CurrentYearAsync(ct);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -344,8 +359,7 @@ public sealed class PlanEditing(
             .Select(r => new { Revision = r, SignedOffSince = db.PlanSignOffs.Any(s => s.PlanId == planId && s.At > r.At) })
             .FirstOrDefaultAsync(ct);
         var (last, signedOffSince) = (lastRow?.Revision, lastRow?.SignedOffSince == true);
-        if (last is not null && last.UserId == me.UserId && last.Role == role && !signedOffSince
-            && now - last.At <= CoalesceWindow && now - last.StartedAt <= MaxRevisionSpan)
+        if (last is not null && Extends(last.UserId, last.Role, last.StartedAt, last.At, signedOffSince, me, role, now))
         {
             last.Changes = Coalesce(last.Changes, changes);
             last.Snapshot = snapshot;
@@ -363,6 +377,11 @@ public sealed class PlanEditing(
             Snapshot = snapshot,
         });
     }
+
+    /// <summary>Whether a save by <paramref name="me"/> at <paramref name="now"/> extends the plan's last revision instead of adding one.</summary>
+    internal static bool Extends(
+        string lastUserId, string lastRole, DateTimeOffset lastStartedAt, DateTimeOffset lastAt, bool signedOffSince, Viewer me, string role, DateTimeOffset now) =>
+        lastUserId == me.UserId && lastRole == role && !signedOffSince && now - lastAt <= CoalesceWindow && now - lastStartedAt <= MaxRevisionSpan;
 
     /// <summary>One entry per field: where it started before the first save and where it is now; fields back where they started drop out.</summary>
     internal static List<PlanChange> Coalesce(IEnumerable<PlanChange> earlier, IEnumerable<PlanChange> later)
