@@ -56,6 +56,7 @@ public sealed class S6ConcurrentCircuits : IScenario
                 foreach (var kind in new[] { Kind.Home, Kind.PlanEditor, Kind.TeacherGrid })
                 {
                     var n = toOpen.Count(k => k == kind);
+                    await HoldAsync(node, $"before opening {n} {kind}", ct);
                     var before = await node.StatsAsync(collect: true);
                     var rssBefore = node.ResidentBytes();
                     var pool = kind switch { Kind.Home => homes, Kind.PlanEditor => editors, _ => grids };
@@ -76,6 +77,7 @@ public sealed class S6ConcurrentCircuits : IScenario
                             (node.ResidentBytes() - rssBefore) / (double)opened.Count);
                     }
                     BenchContext.Log($"  +{opened.Count} {kind} ({failed} failed) in {watch.Elapsed.TotalSeconds:0.0} s; {after.Circuits} circuits on the node, heap {after.HeapBytes / 1048576.0:0} MiB");
+                    await HoldAsync(node, $"after opening {opened.Count} {kind}", ct);
                 }
 
                 foreach (var sample in open.GroupBy(o => o.Kind).Select(g => g.First()))
@@ -118,6 +120,20 @@ public sealed class S6ConcurrentCircuits : IScenario
             }
         }
         return rows;
+    }
+
+    /// <summary>
+    /// PL_BENCH_HOLD_SECONDS=N pauses N seconds before and after opening each page type (circuits open and idle), so a
+    /// heap dump of the node can be taken at each point (<c>dotnet-gcdump collect -p PID</c>); the log names the pid.
+    /// </summary>
+    private static async Task HoldAsync(AppNode node, string when, CancellationToken ct)
+    {
+        var seconds = S5LiveUpdates.Env("PL_BENCH_HOLD_SECONDS", 0);
+        if (seconds > 0)
+        {
+            BenchContext.Log($"  holding {seconds} s {when} (node pid {node.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+        }
     }
 
     /// <summary>Where a home or grid user goes and comes back from: their notifications, my mastery, the teacher's sections.</summary>
