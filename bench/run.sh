@@ -39,6 +39,9 @@ pg_start "${PG_DATA}" "${port}" \
   -c fsync=on -c synchronous_commit=on -c full_page_writes=on
 port="${PG_PORT}"
 pg_ensure_roles_and_db "${port}" pl_bench
+# Scenario 1 (and the generator's last step) take a CHECKPOINT before each timed bulk run, so the app and the reference
+# both start with no full-page images owed; CHECKPOINT needs superuser or pg_checkpoint (PostgreSQL 15+).
+pg_psql "${port}" "GRANT pg_checkpoint TO pl_owner"
 # Circuit scenarios (5, 6, 8) run app processes on the demo district (its accounts can sign in) in their own database;
 # the first app node migrates and seeds it.
 pg_ensure_roles_and_db "${port}" pl_bench_circuits

@@ -199,6 +199,41 @@ public class EvidenceImportTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Rows_of_one_pair_observed_the_same_day_keep_the_file_order_whatever_order_the_file_is_in()
+    {
+        var a = await ArrangeAsync();
+        await using (var db = fixture.OwnerContext())
+        {
+            await db.Frameworks.Where(f => f.Code == "MET").ExecuteUpdateAsync(u => u.SetProperty(f => f.Method, MasteryMethod.MostRecent).SetProperty(f => f.MethodParameter, 0));
+        }
+        var code = a.MetCodes[12];
+        var (later, earlier) = (a.Students[5], a.Students[0]);
+        // The later student first, dates out of order; on Oct 20 the file lists 4 before 2, and 1.5 before 3.5.
+        var result = await ImportAsync(Admin, Csv([
+            Line(later.Number, "MET", code, "4", new DateOnly(2026, 10, 20), "teacher"),
+            Line(earlier.Number, "MET", code, "1.5", new DateOnly(2026, 10, 20), "teacher"),
+            Line(later.Number, "MET", code, "3", new DateOnly(2026, 10, 18), "teacher"),
+            Line(earlier.Number, "MET", code, "3.5", new DateOnly(2026, 10, 20), "mentor"),
+            Line(later.Number, "MET", code, "2", new DateOnly(2026, 10, 20), "mentor"),
+        ]));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(5, result.Added);
+        var standardId = await StandardIdAsync(code);
+        // Most recent = the last of the latest day in file order.
+        Assert.Equal(2m, (await fixture.QueryAsync<decimal>("SELECT score FROM mastery_rollups WHERE student_id = @p0 AND standard_id = @p1", later.Id, standardId)).Single());
+        Assert.Equal(3.5m, (await fixture.QueryAsync<decimal>("SELECT score FROM mastery_rollups WHERE student_id = @p0 AND standard_id = @p1", earlier.Id, standardId)).Single());
+        // The ids keep the file's order among rows of one day, so a later recompute agrees.
+        var sameDay = await fixture.QueryAsync<decimal>(
+            "SELECT score FROM evidence WHERE student_id = @p0 AND standard_id = @p1 AND observed_at::date = '2026-10-20' ORDER BY id", later.Id, standardId);
+        Assert.Equal(2, sameDay.Count);
+        Assert.Equal(4m, sameDay[0]);
+        Assert.Equal(2m, sameDay[1]);
+        await AssertRollupMatchesEvidenceAsync(later.Id, standardId);
+        await AssertRollupMatchesEvidenceAsync(earlier.Id, standardId);
+    }
+
+    [Fact]
     public async Task Open_pages_hear_about_imported_students_through_the_change_feed()
     {
         var a = await ArrangeAsync();

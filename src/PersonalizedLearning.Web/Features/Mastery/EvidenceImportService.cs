@@ -47,11 +47,13 @@ public sealed class EvidenceImportService(
             logger.LogInformation("Evidence import by {UserId} refused: {ProblemCount} problems", importer.UserId, failed.ProblemCount);
             return failed;
         }
-        var rows = read!.Rows;
+        // Pair order before the transaction: the sort holds no lock.
+        var rows = InPairOrder(read!.Rows);
+        phases.Mark("sort");
         var frameworks = read.Frameworks;
         var result = await dbf.InTransactionAsync((db, token) => ApplyAsync(db, importer, rows, frameworks, clock.Time.GetUtcNow(), progress, phases.Retry(), token), ct);
         phases.Mark("commit");
-        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Done, rows.Count, 100));
+        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Done, rows.Length, 100));
         logger.LogInformation(
             "Evidence import by {UserId}: {Rows} rows, {Added} added, {AlreadyThere} already there, {Students} students, {Rollups} rollups in {Elapsed} ms ({Phases})",
             importer.UserId, result.Rows, result.Added, result.AlreadyThere, result.StudentsTouched, result.RollupsUpdated,
@@ -133,7 +135,7 @@ public sealed class EvidenceImportService(
     }
 
     private static async Task<EvidenceImportResult> ApplyAsync(
-        AppDbContext db, Viewer me, IReadOnlyList<ImportRow> rows, IReadOnlyList<ImportFramework> frameworks,
+        AppDbContext db, Viewer me, ImportRow[] rows, IReadOnlyList<ImportFramework> frameworks,
         DateTimeOffset now, IProgress<EvidenceImportProgress>? progress, PhaseClock phases, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -154,15 +156,16 @@ public sealed class EvidenceImportService(
             """, ct);
         phases.Mark("lock");
 
-        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Staging, rows.Count, 40));
+        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Staging, rows.Length, 40));
         var already = await AlreadyThereAsync(connection, rows, ct);
         phases.Mark("match");
 
-        // Only the new rows, straight into evidence with binary COPY (the reference path), in file order so rows of
-        // one pair observed at the same time keep the file's order. Synchronous writes on a worker thread: the
-        // importer buffers, and an await per field costs more than the copy itself.
-        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Count, 55));
-        var touched = new HashSet<long>();
+        // Only the new rows, straight into evidence with binary COPY (the reference path), in pair order (see
+        // InPairOrder: rows of one pair observed at the same time keep the file's order, so their ids do too).
+        // Synchronous writes on a worker thread: the importer buffers, and an await per field costs more than the copy itself.
+        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Length, 55));
+        // The touched student × standard pairs, in order (rows come in pair order): for the rollups, audit and change events.
+        var touched = new List<long>();
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY evidence (student_id, standard_id, score, source, recorded_by_user_id, section_id, observed_at, recorded_at, note, external_id) FROM STDIN (FORMAT BINARY)", ct))
         {
@@ -173,14 +176,18 @@ public sealed class EvidenceImportService(
             await Task.Run(() =>
             {
                 var sourceNames = Enum.GetValues<EvidenceSource>().ToDictionary(s => s, s => s.ToString());
-                for (var i = 0; i < rows.Count; i++)
+                for (var i = 0; i < rows.Length; i++)
                 {
                     if (already[i])
                     {
                         continue;
                     }
                     var r = rows[i];
-                    touched.Add(((long)r.StudentId << 32) | (uint)r.StandardId);
+                    var pair = ((long)r.StudentId << 32) | (uint)r.StandardId;
+                    if (touched.Count == 0 || touched[^1] != pair)
+                    {
+                        touched.Add(pair);
+                    }
                     copy.StartRow();
                     copy.Write(r.StudentId, NpgsqlDbType.Integer);
                     copy.Write(r.StandardId, NpgsqlDbType.Integer);
@@ -202,17 +209,16 @@ public sealed class EvidenceImportService(
                     if (i % 50_000 == 49_999)
                     {
                         ct.ThrowIfCancellationRequested();
-                        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Count, 55 + (20.0 * i / rows.Count)));
+                        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Adding, rows.Length, 55 + (20.0 * i / rows.Length)));
                     }
                 }
             }, ct);
             await copy.CompleteAsync(ct);
         }
-        var added = rows.Count - already.Count(a => a);
+        var added = rows.Length - already.Count(a => a);
         phases.Mark("copy");
 
-        // The touched student × standard pairs (for reading their evidence, the audit and the change events).
-        var pairs = touched.Order().ToArray();
+        var pairs = touched.ToArray();
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY import_touched (student_id, standard_id) FROM STDIN (FORMAT BINARY)", ct))
         {
@@ -232,10 +238,10 @@ public sealed class EvidenceImportService(
         await ExecuteAsync(connection, "ANALYZE import_touched", ct);
         phases.Mark("pairs");
 
-        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Rollups, rows.Count, 75));
+        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Rollups, rows.Length, 75));
         var rollups = pairs.Length == 0 ? 0 : await RollupsAsync(connection, pairs, frameworks, now, ct);
         phases.Mark("rollups");
-        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Finishing, rows.Count, 95));
+        progress?.Report(new EvidenceImportProgress(EvidenceImportStage.Finishing, rows.Length, 95));
         var students = touched.Count == 0 ? 0 : await ExecuteAsync(connection, """
             INSERT INTO access_audit (at, user_id, role, student_id, action, outcome)
             SELECT @now, @user, @role, s.student_id, 'evidence-imported', 'Allowed'
@@ -254,7 +260,31 @@ public sealed class EvidenceImportService(
                 """, ct);
         }
         phases.Mark("audit+notify");
-        return new EvidenceImportResult(true, rows.Count, added, rows.Count - added, students, rollups, [], 0);
+        return new EvidenceImportResult(true, rows.Length, added, rows.Length - added, students, rollups, [], 0);
+    }
+
+    /// <summary>
+    /// The rows sorted by student, standard and observed time; rows with the same three keep the file's order (the
+    /// line index is the last key, so the sort is stable). The file comes in any order, and every probe of the
+    /// (student, standard, observed) index, every insert into it and every rollup upsert then lands on the page its
+    /// predecessor just touched instead of a random one; the rollups read and write pairs in the same order. The
+    /// evidence ids follow this order, which keeps the calculator's tie-break (observed, recorded, id) in file order.
+    /// </summary>
+    internal static ImportRow[] InPairOrder(IReadOnlyList<ImportRow> rows)
+    {
+        var keys = new (long Pair, long Observed, int Line)[rows.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var r = rows[i];
+            keys[i] = (((long)r.StudentId << 32) | (uint)r.StandardId, r.ObservedAt.UtcTicks, i);
+        }
+        Array.Sort(keys);
+        var sorted = new ImportRow[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            sorted[i] = rows[keys[i].Line];
+        }
+        return sorted;
     }
 
     /// <summary>
@@ -263,9 +293,9 @@ public sealed class EvidenceImportService(
     /// looked up through the (student, standard, observed) index or the unique external id index — a cost that grows
     /// with the file, never with the history.
     /// </summary>
-    private static async Task<bool[]> AlreadyThereAsync(NpgsqlConnection connection, IReadOnlyList<ImportRow> rows, CancellationToken ct)
+    private static async Task<bool[]> AlreadyThereAsync(NpgsqlConnection connection, ImportRow[] rows, CancellationToken ct)
     {
-        var n = rows.Count;
+        var n = rows.Length;
         var students = new int[n];
         var standards = new int[n];
         var observed = new DateTimeOffset[n];
